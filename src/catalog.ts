@@ -1,0 +1,122 @@
+import type { Config, EndpointConfig, FlowConfig } from './domain'
+import type { Store } from './store/store'
+import type { EndpointStateRecord } from './store/types'
+
+export type Health = 'healthy' | 'failing' | 'disabled'
+
+export interface FlowView {
+	flow: FlowConfig
+	/** YAML endpoints first, then API ones by creation */
+	endpoints: EndpointConfig[]
+}
+
+const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
+
+// The live view of flows and endpoints: the YAML of the moment, the endpoints
+// added through the API and the runtime state of each. Ingest, dispatcher and
+// admin all read it, so a reload or an API change is seen by all at once.
+export class Catalog {
+	private flows = new Map<string, FlowView>()
+	private api: Array<{ flow: string; endpoint: EndpointConfig }> = []
+	private states = new Map<string, EndpointStateRecord>()
+	private listeners: Array<() => void> = []
+
+	constructor(public config: Config, private store: Store) {
+		this.rebuild()
+	}
+
+	static async load(config: Config, store: Store): Promise<Catalog> {
+		const c = new Catalog(config, store)
+		c.api = await store.apiEndpoints()
+		for (const s of await store.endpointStates()) c.states.set(key(s.flow, s.endpoint), s)
+		c.rebuild()
+		return c
+	}
+
+	onChange(fn: () => void) { this.listeners.push(fn) }
+
+	private rebuild() {
+		const flows = new Map<string, FlowView>()
+		for (const flow of this.config.flows) {
+			const api = this.api.filter((a) => a.flow === flow.id && !flow.endpoints.some((e) => e.id === a.endpoint.id))
+			flows.set(flow.id, { flow, endpoints: [...flow.endpoints, ...api.map((a) => a.endpoint)] })
+		}
+		this.flows = flows
+		for (const l of this.listeners) l()
+	}
+
+	/** Checks a new config against the API endpoints; returns problems or swaps it in. */
+	replaceConfig(config: Config): string[] {
+		const problems: string[] = []
+		for (const flow of config.flows) {
+			const api = this.api.filter((a) => a.flow === flow.id)
+			for (const a of api) {
+				if (flow.endpoints.some((e) => e.id === a.endpoint.id)) problems.push(`${config.file}:1:1 flows: endpoint id "${a.endpoint.id}" of flow "${flow.id}" is already used by an endpoint added through the API`)
+			}
+			if (flow.endpoints.length + api.length > config.limits.endpointsPerFlow) problems.push(`${config.file}:1:1 flows: flow "${flow.id}" would have more than ${config.limits.endpointsPerFlow} endpoints counting those added through the API`)
+		}
+		if (problems.length > 0) return problems
+		this.config = config
+		this.rebuild()
+		return []
+	}
+
+	flowIds(): string[] { return [...this.flows.keys()] }
+	flow(id: string): FlowView | undefined { return this.flows.get(id) }
+	endpoint(flow: string, id: string): EndpointConfig | undefined {
+		return this.flows.get(flow)?.endpoints.find((e) => e.id === id)
+	}
+
+	state(flow: string, endpoint: string): EndpointStateRecord {
+		return this.states.get(key(flow, endpoint)) ?? {
+			flow, endpoint, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null, updatedAt: 0,
+		}
+	}
+
+	async saveState(s: EndpointStateRecord) {
+		await this.store.saveEndpointState(s)
+		this.states.set(key(s.flow, s.endpoint), s)
+		for (const l of this.listeners) l()
+	}
+
+	/** The YAML's `enabled: false` wins over any state set through the API. */
+	isEnabled(flow: string, e: EndpointConfig): boolean {
+		return e.enabled && this.state(flow, e.id).enabled
+	}
+
+	disabledReason(flow: string, e: EndpointConfig): string | null {
+		if (!e.enabled) return 'disabled in the configuration file'
+		const s = this.state(flow, e.id)
+		return s.enabled ? null : s.disabledReason ?? 'disabled'
+	}
+
+	health(flow: string, e: EndpointConfig): Health {
+		if (!this.isEnabled(flow, e)) return 'disabled'
+		return this.state(flow, e.id).consecutiveFailures >= this.config.delivery.failingAfter ? 'failing' : 'healthy'
+	}
+
+	async putApiEndpoint(flow: string, e: EndpointConfig, now: number) {
+		await this.store.saveApiEndpoint(flow, e, now)
+		this.api = [...this.api.filter((a) => !(a.flow === flow && a.endpoint.id === e.id)), { flow, endpoint: e }]
+		this.rebuild()
+	}
+
+	async deleteApiEndpoint(flow: string, id: string, now: number) {
+		const cancelled = await this.store.deleteApiEndpoint(flow, id, now)
+		this.api = this.api.filter((a) => !(a.flow === flow && a.endpoint.id === id))
+		this.states.delete(key(flow, id))
+		this.rebuild()
+		return cancelled
+	}
+
+	// Effective per-endpoint settings: endpoint, then flow, then global.
+	retrySchedule(flow: FlowConfig | undefined, e: EndpointConfig | undefined): number[] {
+		return e?.retryScheduleMs ?? flow?.retryScheduleMs ?? this.config.delivery.retryScheduleMs
+	}
+	timeout(flow: FlowConfig | undefined, e: EndpointConfig | undefined): number {
+		return e?.timeoutMs ?? flow?.timeoutMs ?? this.config.delivery.timeoutMs
+	}
+	concurrency(e: EndpointConfig): number {
+		return e.concurrency ?? this.config.delivery.endpointConcurrency
+	}
+}

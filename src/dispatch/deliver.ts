@@ -1,0 +1,73 @@
+import type { EndpointConfig, FlowConfig, StoredEvent } from '../domain'
+import { VERSION } from '../domain'
+import { buildBody, renderUrl } from '../envelopes'
+import { redactHeaders } from '../signing/headers'
+import { signingHeaders } from '../signing/sign'
+import type { AttemptRecord } from '../store/types'
+import type { AllowList } from './egress'
+import { performAttempt, type AttemptOutcome } from './http'
+import type { Resolver } from './resolve'
+
+export interface AttemptDeps {
+	allow: AllowList
+	resolver?: Resolver
+	ca?: string | string[]
+	now: () => number
+}
+
+export interface AttemptPlan {
+	flow: FlowConfig
+	endpoint: EndpointConfig
+	event: StoredEvent
+	/** the run number of this try */
+	n: number
+	timeoutMs: number
+}
+
+/** The headers every delivery carries, then the endpoint's own, then the signature. */
+export function requestHeaders(plan: AttemptPlan, body: string, now: number): Record<string, string> {
+	const headers: Record<string, string> = {
+		'content-type': 'application/json',
+		'user-agent': `hookgate/${VERSION}`,
+		'webhook-id': plan.event.id,
+	}
+	for (const [name, h] of Object.entries(plan.endpoint.headers)) headers[name] = h.value
+	Object.assign(headers, signingHeaders({ signing: plan.endpoint.signing, eventId: plan.event.id, body, now }))
+	return headers
+}
+
+/** Shapes, signs and sends one try; never throws: a failure is an outcome. */
+export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Promise<{ record: AttemptRecord; outcome: AttemptOutcome }> {
+	const startedAt = deps.now()
+	let body = ''
+	let url = plan.endpoint.url
+	let headers: Record<string, string> = {}
+	let outcome: AttemptOutcome
+	try {
+		const input = { flow: plan.flow, endpoint: plan.endpoint, event: plan.event, attempt: plan.n }
+		body = buildBody(input)
+		url = renderUrl(input)
+		headers = requestHeaders(plan, body, startedAt)
+		outcome = await performAttempt({ url, headers, body, timeoutMs: plan.timeoutMs, allow: deps.allow, resolver: deps.resolver, ca: deps.ca })
+	} catch (err) {
+		outcome = {
+			ok: false, status: null, responseHeaders: {}, responseBody: '', responseTruncated: false, durationMs: 0,
+			error: { class: 'internal', message: err instanceof Error ? err.message : String(err) }, retryAfterMs: null, connectedIp: null,
+		}
+	}
+	const sensitive = new Set(Object.entries(plan.endpoint.headers).filter(([, h]) => h.sensitive).map(([n]) => n.toLowerCase()))
+	const record: AttemptRecord = {
+		n: plan.n,
+		startedAt,
+		url,
+		requestHeaders: redactHeaders(headers, (name) => sensitive.has(name.toLowerCase())),
+		requestBody: body,
+		status: outcome.status,
+		responseHeaders: outcome.responseHeaders,
+		responseBody: outcome.responseBody,
+		responseTruncated: outcome.responseTruncated,
+		durationMs: outcome.durationMs,
+		error: outcome.error,
+	}
+	return { record, outcome }
+}

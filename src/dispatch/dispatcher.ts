@@ -1,0 +1,225 @@
+import type { Catalog } from '../catalog'
+import type { EndpointConfig, StoredEvent } from '../domain'
+import type { Store } from '../store/store'
+import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
+import { attemptDelivery, type AttemptDeps } from './deliver'
+import { afterAttempt, verdict } from './health'
+import { nextDelay } from './retry'
+import { TokenBucket } from './rate'
+
+export interface DispatcherDeps extends AttemptDeps {
+	store: Store
+	catalog: Catalog
+	random: () => number
+	log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+	/** observes every finished attempt (metrics) */
+	onAttempt?: (flow: string, endpoint: string, c: Completion) => void
+}
+
+const MAX_SLEEP_MS = 30_000
+const CHUNK = 100
+const EVENT_CACHE = 20_000
+const LEASE_MARGIN_MS = 60_000
+const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
+
+// Claims due jobs per endpoint within the global and per-endpoint caps, runs
+// each try, and writes finished tries in batches. It sleeps until the next due
+// time (capped) unless ingest, a finished try or a config change wakes it.
+export class Dispatcher {
+	private running = false
+	private loopDone: Promise<void> = Promise.resolve()
+	private inflight = new Map<string, number>()
+	private inflightTotal = 0
+	private inflightJobs = new Map<number, Promise<void>>()
+	private abandoned = new Set<number>()
+	private wakeRequested = false
+	private wake: (() => void) | null = null
+	private completions: Array<{ flow: string; endpoint: string; c: Completion }> = []
+	private flushing: Promise<void> | null = null
+	private eventCache = new Map<number, StoredEvent>()
+	private buckets = new Map<string, TokenBucket>()
+	lastLoopAt = 0
+
+	constructor(private deps: DispatcherDeps) {
+		deps.store.onCommitted((events) => this.remember(events))
+		deps.catalog.onChange(() => this.notify())
+	}
+
+	get alive() { return this.running }
+	get inFlight() { return this.inflightTotal }
+
+	async start() {
+		const recovered = await this.deps.store.recoverInFlight(this.deps.now())
+		if (recovered > 0) this.deps.log.info({ recovered }, 'jobs left in flight by the last run are due again')
+		this.running = true
+		this.loopDone = this.loop().catch((err) => {
+			this.running = false
+			this.deps.log.error({ err: String(err) }, 'dispatcher stopped on an error')
+		})
+	}
+
+	notify() {
+		this.wakeRequested = true
+		const w = this.wake
+		this.wake = null
+		w?.()
+	}
+
+	private remember(events: IngestedEvent[]) {
+		for (const e of events) if (e.stored) this.eventCache.set(e.stored.pk, e.stored)
+		while (this.eventCache.size > EVENT_CACHE) this.eventCache.delete(this.eventCache.keys().next().value!)
+		this.notify()
+	}
+
+	private targets(): Array<{ flow: string; endpoint: EndpointConfig }> {
+		const out: Array<{ flow: string; endpoint: EndpointConfig }> = []
+		for (const id of this.deps.catalog.flowIds()) {
+			const view = this.deps.catalog.flow(id)!
+			for (const e of view.endpoints) if (this.deps.catalog.isEnabled(id, e)) out.push({ flow: id, endpoint: e })
+		}
+		return out
+	}
+
+	private async loop() {
+		const cfg = () => this.deps.catalog.config.delivery
+		let rotate = 0
+		while (this.running) {
+			this.wakeRequested = false
+			this.lastLoopAt = Date.now()
+			const now = this.deps.now()
+			let earliest = now + MAX_SLEEP_MS
+			const targets = this.targets()
+			// rotate the starting endpoint so no endpoint always claims first
+			rotate = (rotate + 1) % Math.max(targets.length, 1)
+			for (let i = 0; i < targets.length && this.running; i++) {
+				const { flow, endpoint } = targets[(i + rotate) % targets.length]
+				const k = key(flow, endpoint.id)
+				const freeGlobal = cfg().concurrency - this.inflightTotal
+				if (freeGlobal <= 0) break
+				const freeEndpoint = this.deps.catalog.concurrency(endpoint) - (this.inflight.get(k) ?? 0)
+				if (freeEndpoint <= 0) continue
+				let free = Math.min(freeGlobal, freeEndpoint, CHUNK)
+				const bucket = this.bucket(k, endpoint.rateLimit)
+				if (bucket) {
+					const tokens = bucket.available(now)
+					if (tokens < 1) { earliest = Math.min(earliest, now + bucket.waitMs(now)); continue }
+					free = Math.min(free, tokens)
+				}
+				const view = this.deps.catalog.flow(flow)
+				const lease = now + this.deps.catalog.timeout(view?.flow, endpoint) + LEASE_MARGIN_MS
+				const jobs = await this.deps.store.claim(flow, endpoint.id, free, now, lease)
+				if (jobs.length > 0) {
+					bucket?.take(jobs.length, now)
+					await this.launch(jobs)
+				}
+				if (jobs.length === free) earliest = now
+				else {
+					const due = await this.deps.store.nextDue(flow, endpoint.id)
+					if (due !== null) earliest = Math.min(earliest, due)
+				}
+			}
+			await this.sleepUntil(earliest)
+		}
+	}
+
+	private bucket(k: string, rate: number | null): TokenBucket | null {
+		if (!rate) { this.buckets.delete(k); return null }
+		let b = this.buckets.get(k)
+		if (!b || b.rate !== rate) { b = new TokenBucket(rate); this.buckets.set(k, b) }
+		return b
+	}
+
+	private sleepUntil(t: number): Promise<void> {
+		const wait = t - this.deps.now()
+		if (this.wakeRequested || wait <= 0 || !this.running) return new Promise((r) => setImmediate(r))
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => { this.wake = null; resolve() }, Math.min(wait, MAX_SLEEP_MS))
+			this.wake = () => { clearTimeout(timer); resolve() }
+		})
+	}
+
+	private async launch(jobs: ClaimedJob[]) {
+		const missing = jobs.map((j) => j.eventPk).filter((pk) => !this.eventCache.has(pk))
+		const loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
+		for (const job of jobs) {
+			const event = this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk)
+			const k = key(job.flow, job.endpoint)
+			this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1)
+			this.inflightTotal++
+			const p = this.run(job, event).finally(() => {
+				this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)
+				this.inflightTotal--
+				this.inflightJobs.delete(job.pk)
+				this.notify()
+			})
+			this.inflightJobs.set(job.pk, p)
+		}
+	}
+
+	private async run(job: ClaimedJob, event: StoredEvent | undefined) {
+		const { catalog } = this.deps
+		const view = catalog.flow(job.flow)
+		const endpoint = catalog.endpoint(job.flow, job.endpoint)
+		if (!view || !endpoint || !event) {
+			// the endpoint left the config while the job was claimed: it waits, visible
+			await this.deps.store.release([job.pk], this.deps.now())
+			return
+		}
+		const n = job.attemptCount + 1
+		const { record, outcome } = await attemptDelivery(this.deps, { flow: view.flow, endpoint, event, n, timeoutMs: catalog.timeout(view.flow, endpoint) })
+		if (this.abandoned.has(job.pk)) { this.abandoned.delete(job.pk); return }
+		const now = this.deps.now()
+		const cfg = catalog.config.delivery
+		const result = { ok: outcome.ok, status: outcome.status, errorClass: outcome.error?.class ?? null, errorMessage: outcome.error?.message ?? null }
+		const v = verdict(result, job.test, () => nextDelay({
+			schedule: catalog.retrySchedule(view.flow, endpoint), attemptsMade: n - job.scheduleBase, jitter: cfg.jitter,
+			random: this.deps.random, retryAfterMs: outcome.retryAfterMs, maxRetryAfterMs: cfg.maxRetryAfterMs,
+		}))
+		const c: Completion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: v.status === 'pending' ? now + v.delayMs : now, now }
+		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
+		if (health.changed) await catalog.saveState(health.state)
+		if (health.disabled) this.deps.log.warn({ flow: job.flow, endpoint: job.endpoint, reason: health.disabled }, 'endpoint disabled')
+		this.deps.onAttempt?.(job.flow, job.endpoint, c)
+		this.completions.push({ flow: job.flow, endpoint: job.endpoint, c })
+		this.scheduleFlush()
+	}
+
+	private scheduleFlush() {
+		if (this.flushing) return
+		this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush())
+	}
+
+	private async flush() {
+		const batch = this.completions.splice(0, this.completions.length)
+		try {
+			if (batch.length > 0) await this.deps.store.complete(batch.map((b) => b.c))
+		} catch (err) {
+			this.deps.log.error({ err: String(err), jobs: batch.length }, 'could not record finished attempts; will retry')
+			this.completions.unshift(...batch)
+			await new Promise((r) => setTimeout(r, 200))
+		} finally {
+			this.flushing = null
+			if (this.completions.length > 0) this.scheduleFlush()
+		}
+	}
+
+	/** Stops claiming, lets tries finish within graceMs, puts the rest back to pending. */
+	async stop(graceMs: number) {
+		if (!this.running && this.inflightJobs.size === 0) return
+		this.running = false
+		this.notify()
+		await this.loopDone
+		const all = Promise.all([...this.inflightJobs.values()])
+		let timer: ReturnType<typeof setTimeout> | undefined
+		await Promise.race([all, new Promise((r) => { timer = setTimeout(r, graceMs) })])
+		clearTimeout(timer)
+		const left = [...this.inflightJobs.keys()]
+		for (const pk of left) this.abandoned.add(pk)
+		while (this.flushing) await this.flushing
+		await this.flush()
+		if (left.length > 0) {
+			await this.deps.store.release(left, this.deps.now())
+			this.deps.log.warn({ jobs: left.length }, 'tries still running at shutdown were put back to pending')
+		}
+	}
+}

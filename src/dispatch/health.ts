@@ -1,0 +1,41 @@
+import type { EndpointStateRecord } from '../store/types'
+import type { AttemptErrorClass } from '../domain'
+
+export interface AttemptResult {
+	ok: boolean
+	status: number | null
+	errorClass: AttemptErrorClass | null
+	errorMessage: string | null
+}
+
+export interface HealthChange {
+	state: EndpointStateRecord
+	changed: boolean
+	/** set when this attempt disabled the endpoint */
+	disabled: string | null
+}
+
+// What one attempt does to its endpoint's health. Pure: the dispatcher persists.
+export function afterAttempt(s: EndpointStateRecord, r: AttemptResult, now: number, disableAfterMs: number): HealthChange {
+	if (r.ok) {
+		if (s.consecutiveFailures === 0 && s.failingSince === null) return { state: s, changed: false, disabled: null }
+		return { state: { ...s, consecutiveFailures: 0, failingSince: null, updatedAt: now }, changed: true, disabled: null }
+	}
+	const failed = { ...s, consecutiveFailures: s.consecutiveFailures + 1, failingSince: s.failingSince ?? now, updatedAt: now }
+	let reason: string | null = null
+	if (r.status === 410) reason = 'the receiver answered 410 Gone'
+	else if (r.errorClass === 'blocked') reason = `egress guard refused the address: ${r.errorMessage ?? 'blocked'}`
+	else if (now - failed.failingSince >= disableAfterMs) reason = `failing continuously since ${new Date(failed.failingSince).toISOString()}`
+	if (reason === null || !s.enabled) return { state: failed, changed: true, disabled: null }
+	return { state: { ...failed, enabled: false, disabledReason: reason, disabledAt: now }, changed: true, disabled: reason }
+}
+
+export type JobVerdict = { status: 'succeeded' | 'failed' } | { status: 'pending'; delayMs: number }
+
+/** What a job becomes after a try: done, or pending again after a delay. */
+export function verdict(r: AttemptResult, test: boolean, delay: () => number | null): JobVerdict {
+	if (r.ok) return { status: 'succeeded' }
+	if (test || r.status === 410) return { status: 'failed' }
+	const d = delay()
+	return d === null ? { status: 'failed' } : { status: 'pending', delayMs: d }
+}

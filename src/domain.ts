@@ -1,0 +1,130 @@
+// The words of hookgate, used the same way in code, API, viewer and docs.
+//
+// flow      a named stream of events of one product area, declared in YAML
+// session   one run of a flow; its metadata travels with every event sent in it
+// event     what a producer sends: {id, type, sessionId?, occurredAt, success, data}
+// endpoint  a receiver of a flow's events (YAML-declared or added through the API)
+// delivery  ("webhook job") one event to one endpoint, retried until it lands
+// attempt   one HTTP try of a delivery; its number is the "run number"
+//
+// Times inside the process are Unix milliseconds (numbers); durations are
+// milliseconds. Only the HTTP and YAML edges speak ISO strings and '5s'.
+
+export const VERSION = '0.1.0'
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed' | 'cancelled'
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivering', 'succeeded', 'failed', 'cancelled']
+
+export type AttemptErrorClass =
+	| 'dns' | 'connect' | 'tls' | 'timeout' | 'network' | 'blocked' | 'redirect' | 'http_status' | 'internal'
+
+export type SigningScheme = 'hmac-sha256' | 'standard-webhooks' | 'none'
+
+export type BuiltinEnvelope =
+	| 'standard' | 'session-step' | 'flow-event' | 'record-event' | 'campaign' | 'platform-action'
+export const BUILTIN_ENVELOPES: readonly BuiltinEnvelope[] = [
+	'standard', 'session-step', 'flow-event', 'record-event', 'campaign', 'platform-action',
+]
+
+export type EnvelopeSpec =
+	| { kind: 'builtin'; name: BuiltinEnvelope }
+	| { kind: 'template'; template: unknown }
+
+export interface SigningConfig {
+	scheme: SigningScheme
+	/** null only for scheme 'none' */
+	secret: string | null
+	/** hmac-sha256 only; lowercase */
+	header: string
+	encoding: 'hex' | 'base64'
+	/** an older secret that keeps signing beside the new one until `until` (ms) */
+	previous: { secret: string; until: number } | null
+}
+
+export interface HeaderValue {
+	value: string
+	sensitive: boolean
+}
+
+export interface EndpointConfig {
+	id: string
+	url: string
+	/** type filter with `*` wildcards; null = every type */
+	events: string[] | null
+	signing: SigningConfig
+	/** keyed by the name as written */
+	headers: Record<string, HeaderValue>
+	/** extra top-level body fields */
+	body: Record<string, unknown>
+	timeoutMs: number | null
+	retryScheduleMs: number[] | null
+	concurrency: number | null
+	rateLimit: number | null
+	/** as declared; `false` in YAML wins over a state set through the API */
+	enabled: boolean
+	managedBy: 'config' | 'api'
+	createdAt: number | null
+}
+
+export interface FlowConfig {
+	id: string
+	name: string
+	envelope: EnvelopeSpec
+	/** accepted event types; null = any */
+	events: string[] | null
+	ingestTokens: string[]
+	retryScheduleMs: number[] | null
+	timeoutMs: number | null
+	/** defaults merged under each endpoint's own signing block */
+	signing: Partial<Omit<SigningConfig, 'previous'>>
+	endpoints: EndpointConfig[]
+}
+
+export interface Config {
+	/** the file it was loaded from (for messages and reload) */
+	file: string
+	server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number }
+	storage: {
+		sqlite: string
+		synchronous: 'full' | 'normal'
+		maxSizeBytes: number
+		postgres: { url: string; poolSize: number } | null
+	}
+	admin: { tokens: string[] }
+	metrics: { token: string }
+	log: { level: 'debug' | 'info' | 'warn' | 'error' }
+	limits: { endpointsPerFlow: number; batchEvents: number }
+	delivery: {
+		timeoutMs: number
+		retryScheduleMs: number[]
+		jitter: number
+		maxRetryAfterMs: number
+		concurrency: number
+		endpointConcurrency: number
+		/** false = none, true = all, or CIDR strings */
+		allowPrivateNetworks: boolean | string[]
+		failingAfter: number
+		disableAfterMs: number
+	}
+	retention: { days: number; schedule: string }
+	flows: FlowConfig[]
+}
+
+/** An event as stored and as handed to envelopes. */
+export interface StoredEvent {
+	flow: string
+	id: string
+	type: string
+	sessionId: string | null
+	occurredAt: number
+	success: boolean
+	data: Record<string, unknown>
+	/** the session's metadata when the event was accepted ({} without a session) */
+	metadata: Record<string, unknown>
+	acceptedAt: number
+}
+
+export interface Route {
+	group: string
+	name: string
+}

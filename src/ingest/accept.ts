@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto'
+import type { FlowView, Catalog } from '../catalog'
+import { HttpError, formatPath, unavailable } from '../errors'
+import { invalidData, PLATFORM_ACTIONS } from '../envelopes'
+import { canonicalJson } from '../json'
+import { matchesFilter } from '../routing/match'
+import { newEventId } from '../store/ids'
+import type { Store } from '../store/store'
+import type { IngestedEvent, IngestItem, NewEvent } from '../store/types'
+import { eventInput } from './model'
+
+export interface IngestDeps {
+	store: Store
+	catalog: Catalog
+	now: () => number
+}
+
+export const invalidEvent = (message: string, extra: Record<string, unknown> = {}) =>
+	new HttpError(400, 'invalid_event', message, extra)
+
+/** Shape check of one raw event; throws 400 invalid_event naming the field. */
+export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: Record<string, unknown> = {}): NewEvent & { occurredAtSent: boolean } {
+	const r = eventInput.safeParse(raw)
+	if (!r.success) {
+		const issue = r.error.issues[0]
+		const path = formatPath(issue.path)
+		const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message
+		throw invalidEvent(path ? `${path}: ${what}` : what, { ...extra, ...(path ? { path } : {}) })
+	}
+	const e = r.data
+	if (idempotencyKey !== null && e.id !== undefined && e.id !== idempotencyKey) throw invalidEvent('Idempotency-Key and body id differ', extra)
+	if (idempotencyKey !== null && e.id === undefined && !/^[A-Za-z0-9_:.-]{1,128}$/.test(idempotencyKey)) throw invalidEvent('Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ : . -', extra)
+	const occurredAt = e.occurredAt === undefined ? null : Date.parse(e.occurredAt)
+	if (occurredAt !== null && Number.isNaN(occurredAt)) throw invalidEvent('occurredAt: must be an ISO 8601 date-time', { ...extra, path: 'occurredAt' })
+	const event = {
+		id: e.id ?? idempotencyKey ?? newEventId(),
+		type: e.type,
+		sessionId: e.sessionId ?? null,
+		occurredAt,
+		success: e.success ?? true,
+		data: e.data ?? {},
+	}
+	return { ...event, occurredAtSent: occurredAt !== null, fingerprint: fingerprint(event) }
+}
+
+// What "same body" compares: type, sessionId, occurredAt (absent differs from
+// sent), success and data, after parsing.
+export function fingerprint(e: Omit<NewEvent, 'fingerprint'>): string {
+	const c = canonicalJson({ type: e.type, sessionId: e.sessionId, occurredAt: e.occurredAt, success: e.success, data: e.data })
+	return createHash('sha256').update(c).digest('base64url')
+}
+
+/** The checks that need the flow (422s), in the order of INTERFACE.md. */
+async function checkAgainstFlow(view: FlowView, deps: IngestDeps, e: NewEvent, extra: Record<string, unknown>) {
+	const { flow } = view
+	const accepted = flow.envelope.kind === 'builtin' && flow.envelope.name === 'platform-action' ? PLATFORM_ACTIONS : flow.events
+	if (accepted && !accepted.includes(e.type)) throw new HttpError(422, 'unknown_event_type', `event type "${e.type}" is not declared by flow "${flow.id}"`, extra)
+	if (e.sessionId !== null && !(await deps.store.getSession(flow.id, e.sessionId))) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
+	const bad = invalidData({ flow: { ...view.flow, endpoints: view.endpoints }, type: e.type, data: e.data })
+	if (bad) throw new HttpError(422, 'invalid_data', bad.message, { ...extra, field: bad.field })
+}
+
+function targets(view: FlowView, type: string): string[] {
+	return view.endpoints.filter((e) => matchesFilter(type, e.events)).map((e) => e.id)
+}
+
+/** A store that cannot write answers 503, never 500: the producer should retry. */
+export async function storeWrite<T>(write: () => Promise<T>): Promise<T> {
+	try {
+		return await write()
+	} catch (err) {
+		if (err instanceof HttpError) throw err
+		throw unavailable('the store cannot take writes')
+	}
+}
+
+export async function acceptEvents(deps: IngestDeps, view: FlowView, raws: unknown[], idempotencyKey: string | null, batch: boolean): Promise<IngestedEvent[]> {
+	const items: IngestItem[] = []
+	for (let i = 0; i < raws.length; i++) {
+		const extra = batch ? { index: i } : {}
+		const event = parseEvent(raws[i], batch ? null : idempotencyKey, extra)
+		items.push({ event, endpoints: [] })
+	}
+	for (let i = 0; i < items.length; i++) {
+		const e = items[i].event
+		await checkAgainstFlow(view, deps, e, batch ? { index: i } : {})
+		items[i].endpoints = targets(view, e.type)
+	}
+	const outcome = await storeWrite(() => deps.store.ingest(view.flow.id, items, deps.now()))
+	if (!outcome.ok) {
+		const extra = batch ? { index: outcome.index } : {}
+		if (outcome.code === 'unknown_session') throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
+		throw new HttpError(409, 'id_conflict', 'an event with this id was already accepted with another body', extra)
+	}
+	return outcome.events
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod'
+
+export const ID_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/
+
+const id = z.string().regex(ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 _ : . -')
+
+// Dates are checked by parsing too: a well-formed but impossible date is refused.
+const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+
+export const eventInput = z.strictObject({
+	id: id.optional(),
+	type: z.string().min(1).max(256),
+	sessionId: id.nullable().optional(),
+	occurredAt: isoDate.optional(),
+	success: z.boolean().optional(),
+	data: z.record(z.string(), z.unknown()).optional(),
+}).meta({ description: 'One event. `id` is the idempotency key (generated when absent).' })
+export type EventInput = z.infer<typeof eventInput>
+
+export const batchInput = z.strictObject({
+	events: z.array(z.unknown()).min(1),
+})
+
+export const sessionInput = z.strictObject({
+	id: id.optional(),
+	metadata: z.record(z.string(), z.unknown()).optional(),
+})
+
+export const sessionPatch = z.strictObject({
+	metadata: z.record(z.string(), z.unknown()),
+})
+
+export const deliveryRef = z.object({
+	id: z.string(),
+	endpoint: z.string(),
+	status: z.enum(['pending', 'delivering', 'succeeded', 'failed', 'cancelled']),
+})
+
+export const eventAccepted = z.object({
+	id: z.string(),
+	deliveries: z.array(deliveryRef),
+	duplicate: z.boolean().optional(),
+})
+
+export const batchAccepted = z.object({
+	events: z.array(z.object({ id: z.string(), deliveries: z.array(deliveryRef), duplicate: z.boolean() })),
+})
+
+export const sessionOut = z.object({
+	id: z.string(),
+	metadata: z.record(z.string(), z.unknown()),
+	createdAt: z.string(),
+	updatedAt: z.string().optional(),
+})
+
+export const errorBody = z.object({
+	error: z.object({ code: z.string(), message: z.string() }).catchall(z.unknown()),
+})

@@ -1,0 +1,64 @@
+import { bearer, tokenMatches } from '../auth'
+import type { Catalog, FlowView } from '../catalog'
+import { HttpError, unauthorized, unavailable } from '../errors'
+
+export interface GateDeps {
+	catalog: Catalog
+	/** null while the gateway takes writes, else why not (shutting down, store full, store failing) */
+	refusal: () => string | null
+}
+
+/** 404 for an unknown flow, then 401: flow ids are not secret, tokens are. */
+export function authorizeFlow(deps: GateDeps, flowId: string, authorization: string | null): FlowView {
+	const refusal = deps.refusal()
+	if (refusal) throw unavailable(refusal)
+	const view = deps.catalog.flow(flowId)
+	if (!view) throw new HttpError(404, 'unknown_flow', 'no such flow')
+	if (!tokenMatches(bearer(authorization), view.flow.ingestTokens)) throw unauthorized()
+	return view
+}
+
+export function isJsonType(contentType: string | null, extra: string[] = []): boolean {
+	if (!contentType) return false
+	const media = contentType.split(';')[0].trim().toLowerCase()
+	return media === 'application/json' || extra.includes(media)
+}
+
+// Counts bytes while reading, so an oversized body is refused without ever
+// being held whole, and answers our own 413 before Bun's bare one.
+export async function readCapped(request: Request, max: number): Promise<string> {
+	const tooLarge = () => new HttpError(413, 'body_too_large', `body is larger than ${max} bytes`)
+	const declared = request.headers.get('content-length')
+	if (declared !== null && Number(declared) > max) throw tooLarge()
+	if (!request.body) return ''
+	const reader = request.body.getReader()
+	const chunks: Uint8Array[] = []
+	let total = 0
+	for (;;) {
+		const { done, value } = await reader.read()
+		if (done) break
+		total += value.byteLength
+		if (total > max) {
+			reader.cancel().catch(() => {})
+			throw tooLarge()
+		}
+		chunks.push(value)
+	}
+	return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks))
+}
+
+export function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text)
+	} catch {
+		throw new HttpError(400, 'malformed_json', 'body is not valid JSON')
+	}
+}
+
+/** The ingest checks that come before any validation: 503, 404, 401, 415, 413, 400. */
+export async function ingestBody(deps: GateDeps & { maxBodyBytes: () => number }, request: Request, flowId: string, mediaTypes: string[] = []) {
+	const view = authorizeFlow(deps, flowId, request.headers.get('authorization'))
+	if (!isJsonType(request.headers.get('content-type'), mediaTypes)) throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json')
+	const text = await readCapped(request, deps.maxBodyBytes())
+	return { view, body: parseJson(text) }
+}

@@ -1,0 +1,148 @@
+import { createApp } from './app'
+import { Catalog } from './catalog'
+import { loadConfigFile } from './config/load'
+import type { Config } from './domain'
+import { Dispatcher } from './dispatch/dispatcher'
+import { makeAllowList } from './dispatch/egress'
+import type { Resolver } from './dispatch/resolve'
+import { ingestRoutes } from './ingest/routes'
+import { healthRoutes } from './ops/health'
+import { createLogger, type Logger } from './ops/log'
+import { SqliteStore } from './store/sqlite/store'
+import type { Store } from './store/store'
+
+export interface RuntimeOptions {
+	env?: Record<string, string | undefined>
+	now?: () => number
+	random?: () => number
+	resolver?: Resolver
+	logger?: Logger
+	/** install SIGTERM/SIGINT/SIGHUP handlers (the CLI does; tests do not) */
+	signals?: boolean
+}
+
+export class ConfigError extends Error {
+	constructor(readonly lines: string[]) { super(lines.join('\n')) }
+}
+
+const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']
+
+export interface Running {
+	url: string
+	config: Config
+	store: Store
+	catalog: Catalog
+	dispatcher: Dispatcher
+	log: Logger
+	/** SIGHUP: reload the YAML; returns the problems of a refused file */
+	reload(): Promise<string[]>
+	/** SIGTERM: stop accepting, let tries finish within the grace, close */
+	stop(): Promise<void>
+}
+
+// The one place with start/stop side effects.
+export async function startGateway(configPath: string, opts: RuntimeOptions = {}): Promise<Running> {
+	const env = opts.env ?? process.env
+	const loaded = loadConfigFile(configPath, env)
+	if ('errors' in loaded) throw new ConfigError(loaded.errors)
+	const config = loaded.config
+	const log = opts.logger ?? createLogger(config.log.level)
+	const now = opts.now ?? Date.now
+
+	// Bun's fetch quietly honours proxy variables; nothing may route around the egress guard.
+	for (const v of PROXY_VARS) if (process.env[v] !== undefined) {
+		delete process.env[v]
+		log.warn({ variable: v }, 'ignoring proxy variable: hookgate never sends through a proxy')
+	}
+
+	const store = new SqliteStore({ path: config.storage.sqlite, synchronous: config.storage.synchronous, maxSizeBytes: config.storage.maxSizeBytes })
+	const catalog = await Catalog.load(config, store)
+	let allow = makeAllowList(config.delivery.allowPrivateNetworks)
+	const dispatcher = new Dispatcher({
+		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver,
+		get allow() { return allow },
+	})
+	let stopping = false
+	let storeFull = false
+	let storeFailing: string | null = null
+
+	const refusal = () => {
+		if (stopping) return 'hookgate is shutting down'
+		if (storeFailing) return 'the store cannot take writes'
+		if (storeFull) return 'the store is past 95% of storage.maxSize'
+		return null
+	}
+	const checkSize = async () => {
+		if (catalog.config.storage.maxSizeBytes <= 0) { storeFull = false; return }
+		const { db } = await store.sizeBytes()
+		storeFull = db > catalog.config.storage.maxSizeBytes * 0.95
+	}
+	const ready = {
+		async check() {
+			try { await store.probeWrite(); storeFailing = null } catch (e) {
+				storeFailing = e instanceof Error ? e.message : String(e)
+				return `store write failed: ${storeFailing}`
+			}
+			if (!dispatcher.alive) return 'the dispatcher is not running'
+			return null
+		},
+	}
+
+	const app = createApp({
+		log,
+		plugins: [
+			healthRoutes(ready),
+			ingestRoutes({
+				store, catalog, now, refusal,
+				maxBodyBytes: () => catalog.config.server.maxBodyBytes,
+				batchLimit: () => catalog.config.limits.batchEvents,
+			}),
+		],
+	})
+	await dispatcher.start()
+	const sizeTimer = setInterval(() => { checkSize().catch(() => {}) }, 5000)
+	await checkSize()
+	const server = Bun.serve({
+		hostname: config.server.host,
+		port: config.server.port,
+		// our parser answers 413 first; Bun's cap only stops absurd bodies
+		maxRequestBodySize: Math.max(config.server.maxBodyBytes * 4, 1 << 20),
+		fetch: (req) => app.handle(req),
+	})
+	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
+	log.info({ url, db: config.storage.sqlite, flows: config.flows.length }, 'hookgate started')
+
+	const running: Running = {
+		url, config, store, catalog, dispatcher, log,
+		async reload() {
+			const next = loadConfigFile(configPath, env)
+			const problems = 'errors' in next ? next.errors : catalog.replaceConfig(next.config)
+			if (problems.length > 0) {
+				log.error({ errors: problems }, 'configuration reload refused; the old configuration keeps running')
+				return problems
+			}
+			allow = makeAllowList(catalog.config.delivery.allowPrivateNetworks)
+			running.config = catalog.config
+			log.info({ flows: catalog.config.flows.length }, 'configuration reloaded')
+			return []
+		},
+		async stop() {
+			if (stopping) return
+			stopping = true
+			clearInterval(sizeTimer)
+			log.info({ graceMs: catalog.config.server.shutdownGraceMs }, 'stopping: no new work, letting tries finish')
+			await dispatcher.stop(catalog.config.server.shutdownGraceMs)
+			await server.stop(true)
+			await store.close()
+			log.info({}, 'stopped')
+		},
+	}
+
+	if (opts.signals) {
+		const onStop = () => { running.stop().then(() => process.exit(0), (e) => { log.error({ err: String(e) }, 'stop failed'); process.exit(1) }) }
+		process.on('SIGTERM', onStop)
+		process.on('SIGINT', onStop)
+		process.on('SIGHUP', () => { running.reload().catch((e) => log.error({ err: String(e) }, 'reload failed')) })
+	}
+	return running
+}

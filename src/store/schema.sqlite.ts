@@ -1,0 +1,96 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Times are Unix milliseconds; JSON columns hold compact JSON text.
+
+export const sessions = sqliteTable('sessions', {
+	flow: text('flow').notNull(),
+	id: text('id').notNull(),
+	metadata: text('metadata').notNull(),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.id] })])
+
+export const events = sqliteTable('events', {
+	pk: integer('pk').primaryKey({ autoIncrement: true }),
+	flow: text('flow').notNull(),
+	id: text('id').notNull(),
+	type: text('type').notNull(),
+	sessionId: text('session_id'),
+	occurredAt: integer('occurred_at').notNull(),
+	success: integer('success', { mode: 'boolean' }).notNull(),
+	data: text('data').notNull(),
+	metadata: text('metadata').notNull(),
+	// hash of what "same body" compares, so a duplicate is told from a conflict without re-reading data
+	fingerprint: text('fingerprint').notNull(),
+	acceptedAt: integer('accepted_at').notNull(),
+}, (t) => [
+	uniqueIndex('events_flow_id').on(t.flow, t.id),
+	index('events_id').on(t.id),
+	index('events_flow_session').on(t.flow, t.sessionId),
+	index('events_accepted').on(t.acceptedAt),
+])
+
+export const deliveries = sqliteTable('deliveries', {
+	pk: integer('pk').primaryKey({ autoIncrement: true }),
+	id: text('id').notNull(),
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	eventPk: integer('event_pk').notNull().references(() => events.pk),
+	status: text('status').notNull(),
+	test: integer('test', { mode: 'boolean' }).notNull().default(false),
+	attemptCount: integer('attempt_count').notNull().default(0),
+	// attempt count when the current retry schedule started (a replay starts a fresh one)
+	scheduleBase: integer('schedule_base').notNull().default(0),
+	// due time while pending; lease expiry while delivering
+	nextAttemptAt: integer('next_attempt_at').notNull(),
+	lastStatus: integer('last_status'),
+	lastErrorClass: text('last_error_class'),
+	lastErrorMessage: text('last_error_message'),
+	lastDurationMs: integer('last_duration_ms'),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+	uniqueIndex('deliveries_id').on(t.id),
+	index('deliveries_claim').on(t.flow, t.endpoint, t.status, t.nextAttemptAt),
+	index('deliveries_status_due').on(t.status, t.nextAttemptAt),
+	index('deliveries_event').on(t.eventPk),
+	index('deliveries_status_updated').on(t.status, t.updatedAt),
+])
+
+export const attempts = sqliteTable('attempts', {
+	pk: integer('pk').primaryKey({ autoIncrement: true }),
+	deliveryPk: integer('delivery_pk').notNull().references(() => deliveries.pk),
+	n: integer('n').notNull(),
+	startedAt: integer('started_at').notNull(),
+	url: text('url').notNull(),
+	requestHeaders: text('request_headers').notNull(),
+	requestBody: text('request_body').notNull(),
+	status: integer('status'),
+	responseHeaders: text('response_headers').notNull(),
+	responseBody: text('response_body').notNull(),
+	responseTruncated: integer('response_truncated', { mode: 'boolean' }).notNull(),
+	durationMs: integer('duration_ms').notNull(),
+	errorClass: text('error_class'),
+	errorMessage: text('error_message'),
+}, (t) => [index('attempts_delivery').on(t.deliveryPk, t.n)])
+
+// Endpoints added through the admin API; YAML ones live in the config.
+export const endpoints = sqliteTable('endpoints', {
+	flow: text('flow').notNull(),
+	id: text('id').notNull(),
+	config: text('config').notNull(),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.id] })])
+
+// Runtime state of every endpoint, YAML or API: it must survive reloads and restarts.
+export const endpointState = sqliteTable('endpoint_state', {
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+	disabledReason: text('disabled_reason'),
+	disabledAt: integer('disabled_at'),
+	consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+	failingSince: integer('failing_since'),
+	updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])

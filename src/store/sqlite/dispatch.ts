@@ -1,0 +1,81 @@
+import type { Database, Statement } from 'bun:sqlite'
+import type { StoredEvent } from '../../domain'
+import type { ClaimedJob, Completion } from '../types'
+
+interface EventRow {
+	pk: number; flow: string; id: string; type: string; session_id: string | null; occurred_at: number
+	success: number; data: string; metadata: string; accepted_at: number
+}
+
+export const eventFromRow = (r: EventRow): StoredEvent & { pk: number } => ({
+	pk: r.pk, flow: r.flow, id: r.id, type: r.type, sessionId: r.session_id, occurredAt: r.occurred_at,
+	success: r.success === 1, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), acceptedAt: r.accepted_at,
+})
+
+// The statements the dispatcher runs in its loop, prepared once.
+export class DispatchQueries {
+	private claimStmt: Statement
+	private nextDueStmt: Statement
+	private insertAttempt: Statement
+	private finishDelivery: Statement
+
+	constructor(private client: Database) {
+		// Claiming moves the due time to the lease's end in the same statement, so a
+		// crashed claimer's rows come due again by themselves and the index stays tight.
+		this.claimStmt = client.prepare(`UPDATE deliveries SET status = 'delivering', next_attempt_at = ?, updated_at = ?
+			WHERE pk IN (SELECT pk FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending' AND next_attempt_at <= ?
+				ORDER BY next_attempt_at LIMIT ?)
+			RETURNING pk, id, flow, endpoint, event_pk AS eventPk, attempt_count AS attemptCount, schedule_base AS scheduleBase, test`)
+		this.nextDueStmt = client.prepare(`SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending'`)
+		this.insertAttempt = client.prepare(`INSERT INTO attempts (delivery_pk, n, started_at, url, request_headers, request_body, status,
+			response_headers, response_body, response_truncated, duration_ms, error_class, error_message)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		this.finishDelivery = client.prepare(`UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, last_status = ?,
+			last_error_class = ?, last_error_message = ?, last_duration_ms = ?, updated_at = ? WHERE pk = ? AND status = 'delivering'`)
+	}
+
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number): ClaimedJob[] {
+		const rows = this.claimStmt.all(leaseUntil, now, flow, endpoint, now, limit) as Array<Omit<ClaimedJob, 'test'> & { test: number }>
+		return rows.map((r) => ({ ...r, test: r.test === 1 }))
+	}
+
+	nextDue(flow: string, endpoint: string): number | null {
+		const r = this.nextDueStmt.get(flow, endpoint) as { due: number | null }
+		return r.due
+	}
+
+	events(pks: number[]): Map<number, StoredEvent & { pk: number }> {
+		const out = new Map<number, StoredEvent & { pk: number }>()
+		if (pks.length === 0) return out
+		const rows = this.client.prepare(`SELECT * FROM events WHERE pk IN (${pks.map(() => '?').join(',')})`).all(...pks) as EventRow[]
+		for (const r of rows) out.set(r.pk, eventFromRow(r))
+		return out
+	}
+
+	/** Writes a batch of finished attempts in one transaction. */
+	complete(items: Completion[]) {
+		this.client.transaction(() => {
+			for (const c of items) {
+				const a = c.attempt
+				this.insertAttempt.run(c.pk, a.n, a.startedAt, a.url, JSON.stringify(a.requestHeaders), a.requestBody, a.status,
+					JSON.stringify(a.responseHeaders), a.responseBody, a.responseTruncated ? 1 : 0, a.durationMs,
+					a.error?.class ?? null, a.error?.message ?? null)
+				this.finishDelivery.run(c.status, a.n, c.nextAttemptAt, a.status, a.error?.class ?? null, a.error?.message ?? null,
+					a.durationMs, c.now, c.pk)
+			}
+		}).immediate()
+	}
+
+	/** After a crash every job left in flight is due again: at least once, never lost. */
+	recoverInFlight(now: number): number {
+		return this.client.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'delivering'`)
+			.run(now, now).changes
+	}
+
+	/** Jobs a stopping dispatcher could not finish go back to pending, due now. */
+	release(pks: number[], now: number) {
+		if (pks.length === 0) return
+		this.client.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
+			WHERE status = 'delivering' AND pk IN (${pks.map(() => '?').join(',')})`).run(now, now, ...pks)
+	}
+}

@@ -1,0 +1,129 @@
+import type { Database, Statement } from 'bun:sqlite'
+import type { DeliveryStatus } from '../../domain'
+import { newJobId } from '../ids'
+import type { DeliveryRef, IngestedEvent, IngestItem, IngestOutcome } from '../types'
+
+interface Pending {
+	flow: string
+	items: IngestItem[]
+	now: number
+	resolve(o: IngestOutcome): void
+	reject(e: unknown): void
+}
+
+class Rollback {
+	constructor(readonly outcome: IngestOutcome) {}
+}
+
+// Group commit: every request that arrives while the previous transaction
+// runs is written in the next one, and each is answered only after that
+// COMMIT returned. With synchronous=FULL one fsync then serves many requests.
+export class IngestWriter {
+	private queue: Pending[] = []
+	private scheduled = false
+	private findSession: Statement
+	private findEvent: Statement
+	private insertEvent: Statement
+	private insertDelivery: Statement
+	private eventDeliveries: Statement
+	private maxGroup = 512
+
+	constructor(private client: Database, private onCommitted: (events: IngestedEvent[]) => void) {
+		this.findSession = client.prepare('SELECT metadata FROM sessions WHERE flow = ? AND id = ?')
+		this.findEvent = client.prepare('SELECT pk, fingerprint FROM events WHERE flow = ? AND id = ?')
+		this.insertEvent = client.prepare(`INSERT INTO events
+			(flow, id, type, session_id, occurred_at, success, data, metadata, fingerprint, accepted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
+		this.insertDelivery = client.prepare(`INSERT INTO deliveries
+			(id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'pending', 0, 0, 0, ?, ?, ?)`)
+		this.eventDeliveries = client.prepare('SELECT id, endpoint, status FROM deliveries WHERE event_pk = ? AND test = 0 ORDER BY pk')
+	}
+
+	submit(flow: string, items: IngestItem[], now: number): Promise<IngestOutcome> {
+		return new Promise((resolve, reject) => {
+			this.queue.push({ flow, items, now, resolve, reject })
+			if (!this.scheduled) {
+				this.scheduled = true
+				setImmediate(() => this.flush())
+			}
+		})
+	}
+
+	private flush() {
+		this.scheduled = false
+		const group = this.queue.splice(0, this.maxGroup)
+		if (this.queue.length > 0) {
+			this.scheduled = true
+			setImmediate(() => this.flush())
+		}
+		if (group.length === 0) return
+		const outcomes: IngestOutcome[] = []
+		try {
+			this.client.exec('BEGIN IMMEDIATE')
+			try {
+				for (const p of group) outcomes.push(this.applyOne(p))
+				this.client.exec('COMMIT')
+			} catch (err) {
+				this.client.exec('ROLLBACK')
+				throw err
+			}
+		} catch (err) {
+			for (const p of group) p.reject(err)
+			return
+		}
+		const fresh: IngestedEvent[] = []
+		for (const o of outcomes) if (o.ok) for (const e of o.events) if (e.stored) fresh.push(e)
+		if (fresh.length > 0) this.onCommitted(fresh)
+		group.forEach((p, i) => p.resolve(outcomes[i]))
+	}
+
+	// One request, all or nothing, inside the shared transaction.
+	private applyOne(p: Pending): IngestOutcome {
+		this.client.exec('SAVEPOINT req')
+		try {
+			const events = p.items.map((item, index) => this.applyItem(p.flow, item, index, p.now))
+			this.client.exec('RELEASE req')
+			return { ok: true, events }
+		} catch (err) {
+			this.client.exec('ROLLBACK TO req')
+			this.client.exec('RELEASE req')
+			if (err instanceof Rollback) return err.outcome
+			throw err
+		}
+	}
+
+	private applyItem(flow: string, item: IngestItem, index: number, now: number): IngestedEvent {
+		const e = item.event
+		let metadata = '{}'
+		if (e.sessionId !== null) {
+			const s = this.findSession.get(flow, e.sessionId) as { metadata: string } | null
+			if (!s) throw new Rollback({ ok: false, index, code: 'unknown_session' })
+			metadata = s.metadata
+		}
+		const existing = this.findEvent.get(flow, e.id) as { pk: number; fingerprint: string } | null
+		if (existing) {
+			if (existing.fingerprint !== e.fingerprint) throw new Rollback({ ok: false, index, code: 'id_conflict' })
+			const deliveries = this.eventDeliveries.all(existing.pk) as DeliveryRef[]
+			return { id: e.id, duplicate: true, deliveries }
+		}
+		const occurredAt = e.occurredAt ?? now
+		const data = JSON.stringify(e.data)
+		const row = this.insertEvent.get(flow, e.id, e.type, e.sessionId, occurredAt, e.success ? 1 : 0, data, metadata, e.fingerprint, now) as { pk: number }
+		const deliveries: DeliveryRef[] = []
+		for (const endpoint of item.endpoints) {
+			const id = newJobId()
+			this.insertDelivery.run(id, flow, endpoint, row.pk, now, now, now)
+			deliveries.push({ id, endpoint, status: 'pending' as DeliveryStatus })
+		}
+		return {
+			id: e.id,
+			duplicate: false,
+			deliveries,
+			stored: {
+				pk: row.pk, flow, id: e.id, type: e.type, sessionId: e.sessionId, occurredAt, success: e.success,
+				data: e.data, metadata: JSON.parse(metadata), acceptedAt: now,
+			},
+		}
+	}
+}

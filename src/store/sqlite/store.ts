@@ -1,0 +1,85 @@
+import type { Database } from 'bun:sqlite'
+import { statSync } from 'node:fs'
+import type { EndpointConfig } from '../../domain'
+import { openSqlite, type Db, type OpenOptions } from '../open'
+import type { CreateSessionOutcome, Store } from '../store'
+import type { IngestedEvent, IngestItem } from '../types'
+import { DispatchQueries } from './dispatch'
+import * as endpoints from './endpoints'
+import { IngestWriter } from './ingest'
+import * as sessions from './sessions'
+import { sameJson } from '../../json'
+
+export class SqliteStore implements Store {
+	readonly dialect = 'sqlite' as const
+	readonly db: Db
+	readonly client: Database
+	private closeFn: () => void
+	private writer: IngestWriter
+	private dispatch: DispatchQueries
+	private listeners: Array<(events: IngestedEvent[]) => void> = []
+	/** tests set this to make every write fail, as a full or read-only disk would */
+	faultWrites: Error | null = null
+
+	constructor(private opts: OpenOptions) {
+		const opened = openSqlite(opts)
+		this.db = opened.db
+		this.client = opened.client
+		this.closeFn = opened.close
+		this.writer = new IngestWriter(this.client, (events) => { for (const l of this.listeners) l(events) })
+		this.dispatch = new DispatchQueries(this.client)
+	}
+
+	private checkFault() {
+		if (this.faultWrites) throw this.faultWrites
+	}
+
+	async ingest(flow: string, items: IngestItem[], now: number) {
+		this.checkFault()
+		return this.writer.submit(flow, items, now)
+	}
+	onCommitted(listener: (events: IngestedEvent[]) => void) { this.listeners.push(listener) }
+	async getSession(flow: string, id: string) { return sessions.getSession(this.client, flow, id) }
+	async createSession(flow: string, id: string, metadata: Record<string, unknown>, now: number): Promise<CreateSessionOutcome> {
+		this.checkFault()
+		return sessions.createSession(this.client, flow, id, metadata, now, sameJson)
+	}
+	async updateSession(flow: string, id: string, apply: (m: Record<string, unknown>) => Record<string, unknown>, now: number) {
+		this.checkFault()
+		return sessions.updateSession(this.client, flow, id, apply, now)
+	}
+
+	async claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
+		return this.dispatch.claim(flow, endpoint, limit, now, leaseUntil)
+	}
+	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
+	async events(pks: number[]) { return this.dispatch.events(pks) }
+	async complete(items: Parameters<DispatchQueries['complete']>[0]) { this.dispatch.complete(items) }
+	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
+	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
+
+	async endpointStates() { return endpoints.allStates(this.client) }
+	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { endpoints.saveState(this.client, s) }
+	async apiEndpoints() { return endpoints.apiEndpoints(this.client) }
+	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { endpoints.saveApiEndpoint(this.client, flow, e, now) }
+	async deleteApiEndpoint(flow: string, id: string, now: number) { return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
+
+	async probeWrite() {
+		this.checkFault()
+		this.client.exec('BEGIN IMMEDIATE')
+		try {
+			this.client.exec("INSERT INTO endpoint_state (flow, endpoint, enabled, updated_at) VALUES ('', '', 1, 0) ON CONFLICT DO NOTHING")
+		} finally {
+			this.client.exec('ROLLBACK')
+		}
+	}
+
+	async sizeBytes() {
+		const r = this.client.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as { size: number }
+		let wal = 0
+		try { wal = statSync(`${this.client.filename}-wal`).size } catch {}
+		return { db: r.size, wal }
+	}
+
+	async close() { this.closeFn() }
+}

@@ -1,0 +1,93 @@
+import type { AttemptErrorClass, DeliveryStatus, StoredEvent } from '../domain'
+
+// What services need from a store. The SQLite store implements it today; a
+// PostgreSQL twin implements the same operations, so nothing outside src/store
+// knows which dialect runs. Operations return Promises for that twin's sake.
+
+export interface SessionRecord {
+	flow: string
+	id: string
+	metadata: Record<string, unknown>
+	createdAt: number
+	updatedAt: number
+}
+
+export interface NewEvent {
+	id: string
+	type: string
+	sessionId: string | null
+	occurredAt: number | null
+	success: boolean
+	data: Record<string, unknown>
+	/** hash of what "same body" compares */
+	fingerprint: string
+}
+
+export interface IngestItem {
+	event: NewEvent
+	/** endpoints whose filter matched, in endpoint order */
+	endpoints: string[]
+}
+
+export interface DeliveryRef {
+	id: string
+	endpoint: string
+	status: DeliveryStatus
+}
+
+export interface IngestedEvent {
+	id: string
+	duplicate: boolean
+	deliveries: DeliveryRef[]
+	/** set for new events only, so the dispatcher need not read them back */
+	stored?: StoredEvent & { pk: number }
+}
+
+export type IngestOutcome =
+	| { ok: true; events: IngestedEvent[] }
+	| { ok: false; index: number; code: 'id_conflict' | 'unknown_session' }
+
+export interface ClaimedJob {
+	pk: number
+	id: string
+	flow: string
+	endpoint: string
+	eventPk: number
+	attemptCount: number
+	scheduleBase: number
+	test: boolean
+}
+
+export interface AttemptRecord {
+	n: number
+	startedAt: number
+	url: string
+	requestHeaders: Record<string, string>
+	requestBody: string
+	status: number | null
+	responseHeaders: Record<string, string>
+	responseBody: string
+	responseTruncated: boolean
+	durationMs: number
+	error: { class: AttemptErrorClass; message: string } | null
+}
+
+export interface Completion {
+	pk: number
+	attempt: AttemptRecord
+	/** what the job becomes: pending again (retry), or finished */
+	status: 'pending' | 'succeeded' | 'failed'
+	nextAttemptAt: number
+	now: number
+}
+
+export interface EndpointStateRecord {
+	flow: string
+	endpoint: string
+	enabled: boolean
+	disabledReason: string | null
+	disabledAt: number | null
+	consecutiveFailures: number
+	failingSince: number | null
+	updatedAt: number
+}

@@ -1,0 +1,27 @@
+import { describe, expect, test } from 'bun:test'
+import { buildBody, invalidData, sampleEvent } from '../../src/envelopes'
+import type { EnvelopeSpec } from '../../src/domain'
+import { BUILTIN_ENVELOPES } from '../../src/domain'
+import { makeEndpoint, makeEvent, makeFlow } from '../support/fixtures'
+
+describe('sampleEvent', () => {
+	test.each(BUILTIN_ENVELOPES.map((name) => [name]))('gives %s a sample that passes invalidData and builds', (name) => {
+		const envelope: EnvelopeSpec = { kind: 'builtin', name }
+		const endpoint = makeEndpoint({ url: 'https://x.example.com/{{ event.data.account.id }}' })
+		const flow = makeFlow({ envelope, endpoints: [endpoint] })
+		const sample = sampleEvent(envelope, flow)
+		expect(invalidData({ flow, ...sample })).toBeNull()
+		expect(() => JSON.parse(buildBody({ flow, endpoint, event: makeEvent(sample), attempt: 1 }))).not.toThrow()
+	})
+
+	test('uses Users Created for platform-action', () => {
+		const envelope: EnvelopeSpec = { kind: 'builtin', name: 'platform-action' }
+		expect(sampleEvent(envelope, makeFlow({ envelope })).type).toBe('Users Created')
+	})
+
+	test('uses the flow\'s first declared type, skipping wildcard patterns, else hookgate.test', () => {
+		const envelope: EnvelopeSpec = { kind: 'builtin', name: 'flow-event' }
+		expect(sampleEvent(envelope, makeFlow({ envelope, events: ['flow.*', 'flow.start'] })).type).toBe('flow.start')
+		expect(sampleEvent(envelope, makeFlow({ envelope, events: null })).type).toBe('hookgate.test')
+	})
+})
