@@ -1,5 +1,5 @@
 # hookgate — make help lists the targets.
-.PHONY: help run test check build bench bench-smoke chaos install clean deps
+.PHONY: help run listen test check build bench bench-smoke chaos install clean deps
 
 BUN := node_modules/.bin/bun
 VERSION := $(shell node -p "require('./package.json').version")
@@ -40,3 +40,6 @@ bench-smoke: build ## a few seconds of every benchmark, so it cannot rot
 
 clean: ## remove build output and local data
 	rm -rf dist data
+
+listen: deps ## a receiver on 127.0.0.1:9000 for the example endpoints
+	$(BUN) src/main.ts listen --port 9000
