@@ -73,7 +73,7 @@ CREATE TABLE `events` (
 	`success` integer NOT NULL,
 	`data` text NOT NULL,
 	`metadata` text NOT NULL,
-	`fingerprint` text NOT NULL,
+	`occurred_at_sent` integer NOT NULL,
 	`accepted_at` integer NOT NULL
 );
 --> statement-breakpoint

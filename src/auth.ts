@@ -4,11 +4,19 @@ import { timingSafeEqual, createHash } from 'node:crypto'
 // about the token's length or content.
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
-export function tokenMatches(presented: string | null, accepted: readonly string[]): boolean {
+// Digests of configured tokens, computed once per token list (a reload makes a new list).
+const accepted = new WeakMap<readonly string[], Buffer[]>()
+
+export function tokenMatches(presented: string | null, tokens: readonly string[]): boolean {
 	if (!presented) return false
+	let digests = accepted.get(tokens)
+	if (!digests) {
+		digests = tokens.map(digest)
+		accepted.set(tokens, digests)
+	}
 	const p = digest(presented)
 	let ok = false
-	for (const t of accepted) if (timingSafeEqual(p, digest(t))) ok = true
+	for (const d of digests) if (timingSafeEqual(p, d)) ok = true
 	return ok
 }
 

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto'
 import type { FlowView, Catalog } from '../catalog'
 import { HttpError, formatPath, unavailable } from '../errors'
 import { invalidData, PLATFORM_ACTIONS } from '../envelopes'
-import { canonicalJson } from '../json'
 import { matchesFilter } from '../routing/match'
 import { newEventId } from '../store/ids'
 import type { Store } from '../store/store'
 import type { IngestedEvent, IngestItem, NewEvent } from '../store/types'
-import { eventInput } from './model'
+import { eventInput, quickEvent } from './model'
 
 export interface IngestDeps {
 	store: Store
@@ -19,8 +17,9 @@ export const invalidEvent = (message: string, extra: Record<string, unknown> = {
 	new HttpError(400, 'invalid_event', message, extra)
 
 /** Shape check of one raw event; throws 400 invalid_event naming the field. */
-export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: Record<string, unknown> = {}): NewEvent & { occurredAtSent: boolean } {
-	const r = eventInput.safeParse(raw)
+export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: Record<string, unknown> = {}): NewEvent {
+	const quick = quickEvent(raw)
+	const r = quick ? { success: true as const, data: quick } : eventInput.safeParse(raw)
 	if (!r.success) {
 		const issue = r.error.issues[0]
 		const path = formatPath(issue.path)
@@ -40,14 +39,7 @@ export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: R
 		success: e.success ?? true,
 		data: e.data ?? {},
 	}
-	return { ...event, occurredAtSent: occurredAt !== null, fingerprint: fingerprint(event) }
-}
-
-// What "same body" compares: type, sessionId, occurredAt (absent differs from
-// sent), success and data, after parsing.
-export function fingerprint(e: Omit<NewEvent, 'fingerprint'>): string {
-	const c = canonicalJson({ type: e.type, sessionId: e.sessionId, occurredAt: e.occurredAt, success: e.success, data: e.data })
-	return createHash('sha256').update(c).digest('base64url')
+	return event
 }
 
 /** The checks that need the flow (422s), in the order of INTERFACE.md. */

@@ -56,3 +56,24 @@ export const sessionOut = z.object({
 export const errorBody = z.object({
 	error: z.object({ code: z.string(), message: z.string() }).catchall(z.unknown()),
 })
+
+const EVENT_KEYS = new Set(['id', 'type', 'sessionId', 'occurredAt', 'success', 'data'])
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/**
+ * The common, valid event checked by hand: ingest's hot path. It accepts only
+ * what `eventInput` accepts (a test holds the two together); anything it is
+ * unsure of returns null and `eventInput` decides, with its precise messages.
+ */
+export function quickEvent(raw: unknown): EventInput | null {
+	if (!isObject(raw)) return null
+	for (const k in raw) if (!EVENT_KEYS.has(k)) return null
+	const { id, type, sessionId, occurredAt, success, data } = raw
+	if (typeof type !== 'string' || type.length < 1 || type.length > 256) return null
+	if (id !== undefined && (typeof id !== 'string' || !ID_PATTERN.test(id))) return null
+	if (sessionId !== undefined && sessionId !== null && (typeof sessionId !== 'string' || !ID_PATTERN.test(sessionId))) return null
+	if (occurredAt !== undefined && !isoDate.safeParse(occurredAt).success) return null
+	if (success !== undefined && typeof success !== 'boolean') return null
+	if (data !== undefined && !isObject(data)) return null
+	return raw as EventInput
+}

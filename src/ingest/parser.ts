@@ -30,6 +30,9 @@ export async function readCapped(request: Request, max: number): Promise<string>
 	const tooLarge = () => new HttpError(413, 'body_too_large', `body is larger than ${max} bytes`)
 	const declared = request.headers.get('content-length')
 	if (declared !== null && Number(declared) > max) throw tooLarge()
+	// With a declared length the server never reads past it, so Bun's native
+	// reader is safe and several times cheaper than a JS stream loop.
+	if (declared !== null) return request.text()
 	if (!request.body) return ''
 	const reader = request.body.getReader()
 	const chunks: Uint8Array[] = []

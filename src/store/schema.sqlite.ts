@@ -20,8 +20,8 @@ export const events = sqliteTable('events', {
 	success: integer('success', { mode: 'boolean' }).notNull(),
 	data: text('data').notNull(),
 	metadata: text('metadata').notNull(),
-	// hash of what "same body" compares, so a duplicate is told from a conflict without re-reading data
-	fingerprint: text('fingerprint').notNull(),
+	// "same body" compares occurredAt only when sent: an absent one differs from a sent one
+	occurredAtSent: integer('occurred_at_sent', { mode: 'boolean' }).notNull(),
 	acceptedAt: integer('accepted_at').notNull(),
 }, (t) => [
 	uniqueIndex('events_flow_id').on(t.flow, t.id),

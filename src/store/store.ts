@@ -3,6 +3,20 @@ import type {
 	ClaimedJob, Completion, EndpointStateRecord, IngestedEvent, IngestItem, IngestOutcome, SessionRecord,
 } from './types'
 
+/** Pending jobs of one endpoint, for /metrics. */
+export interface BacklogRow {
+	flow: string
+	endpoint: string
+	pending: number
+	oldestCreatedAt: number
+}
+
+/** Where the orphan-event purge goes on: the last candidate it looked at. */
+export interface EventCursor {
+	acceptedAt: number
+	pk: number
+}
+
 export type CreateSessionOutcome =
 	| { kind: 'created' | 'existing'; session: SessionRecord }
 	| { kind: 'conflict' }
@@ -37,5 +51,15 @@ export interface Store {
 	/** a real write that is rolled back: fails when the store cannot take writes */
 	probeWrite(): Promise<void>
 	sizeBytes(): Promise<{ db: number; wal: number }>
+	backlog(): Promise<BacklogRow[]>
+	/** retention, one short transaction per call: finished jobs changed before `before`, with their attempts */
+	purgeFinishedJobs(before: number, limit: number): Promise<{ jobs: number; attempts: number }>
+	/** retention: events accepted before `before` that have no jobs left, walked behind a cursor */
+	purgeOrphanEvents(before: number, after: EventCursor | null, limit: number): Promise<{ events: number; next: EventCursor | null }>
+	/** flush the write-ahead log into the database and truncate it */
+	checkpoint(): Promise<void>
+	freePages(): Promise<{ free: number; total: number }>
+	/** give up to `pages` free pages back to the file system; returns how many went */
+	vacuumStep(pages: number): Promise<number>
 	close(): Promise<void>
 }

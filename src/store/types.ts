@@ -16,11 +16,10 @@ export interface NewEvent {
 	id: string
 	type: string
 	sessionId: string | null
+	/** null when the producer sent none (the time of acceptance is stored) */
 	occurredAt: number | null
 	success: boolean
 	data: Record<string, unknown>
-	/** hash of what "same body" compares */
-	fingerprint: string
 }
 
 export interface IngestItem {

@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'bun:sqlite'
 import type { DeliveryStatus } from '../../domain'
 import { newJobId } from '../ids'
-import type { DeliveryRef, IngestedEvent, IngestItem, IngestOutcome } from '../types'
+import { canonicalJson } from '../../json'
+import type { DeliveryRef, IngestedEvent, IngestItem, IngestOutcome, NewEvent } from '../types'
 
 interface Pending {
 	flow: string
@@ -9,6 +10,16 @@ interface Pending {
 	now: number
 	resolve(o: IngestOutcome): void
 	reject(e: unknown): void
+}
+
+interface StoredRow { pk: number; type: string; session_id: string | null; occurred_at: number; occurred_at_sent: number; success: number; data: string }
+
+// "Same body": type, sessionId, occurredAt (an absent one differs from a sent
+// one), success and data after parsing. Only a resend pays for the comparison.
+function sameBody(r: StoredRow, e: NewEvent): boolean {
+	const occurredSame = e.occurredAt === null ? r.occurred_at_sent === 0 : r.occurred_at_sent === 1 && r.occurred_at === e.occurredAt
+	return occurredSame && r.type === e.type && r.session_id === e.sessionId && (r.success === 1) === e.success
+		&& canonicalJson(JSON.parse(r.data)) === canonicalJson(e.data)
 }
 
 class Rollback {
@@ -30,10 +41,11 @@ export class IngestWriter {
 
 	constructor(private client: Database, private onCommitted: (events: IngestedEvent[]) => void) {
 		this.findSession = client.prepare('SELECT metadata FROM sessions WHERE flow = ? AND id = ?')
-		this.findEvent = client.prepare('SELECT pk, fingerprint FROM events WHERE flow = ? AND id = ?')
+		this.findEvent = client.prepare('SELECT pk, type, session_id, occurred_at, occurred_at_sent, success, data FROM events WHERE flow = ? AND id = ?')
+		// ON CONFLICT DO NOTHING: a new event costs one statement, a duplicate two
 		this.insertEvent = client.prepare(`INSERT INTO events
-			(flow, id, type, session_id, occurred_at, success, data, metadata, fingerprint, accepted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
+			(flow, id, type, session_id, occurred_at, occurred_at_sent, success, data, metadata, accepted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (flow, id) DO NOTHING RETURNING pk`)
 		this.insertDelivery = client.prepare(`INSERT INTO deliveries
 			(id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, 'pending', 0, 0, 0, ?, ?, ?)`)
@@ -80,6 +92,16 @@ export class IngestWriter {
 
 	// One request, all or nothing, inside the shared transaction.
 	private applyOne(p: Pending): IngestOutcome {
+		// A lone event refuses (Rollback) before its first write, so it needs no
+		// savepoint; a batch may have written earlier events and does.
+		if (p.items.length === 1) {
+			try {
+				return { ok: true, events: [this.applyItem(p.flow, p.items[0], 0, p.now)] }
+			} catch (err) {
+				if (err instanceof Rollback) return err.outcome
+				throw err
+			}
+		}
 		this.client.exec('SAVEPOINT req')
 		try {
 			const events = p.items.map((item, index) => this.applyItem(p.flow, item, index, p.now))
@@ -101,15 +123,15 @@ export class IngestWriter {
 			if (!s) throw new Rollback({ ok: false, index, code: 'unknown_session' })
 			metadata = s.metadata
 		}
-		const existing = this.findEvent.get(flow, e.id) as { pk: number; fingerprint: string } | null
-		if (existing) {
-			if (existing.fingerprint !== e.fingerprint) throw new Rollback({ ok: false, index, code: 'id_conflict' })
+		const occurredAt = e.occurredAt ?? now
+		const data = JSON.stringify(e.data)
+		const row = this.insertEvent.get(flow, e.id, e.type, e.sessionId, occurredAt, e.occurredAt === null ? 0 : 1, e.success ? 1 : 0, data, metadata, now) as { pk: number } | null
+		if (!row) {
+			const existing = this.findEvent.get(flow, e.id) as StoredRow
+			if (!sameBody(existing, e)) throw new Rollback({ ok: false, index, code: 'id_conflict' })
 			const deliveries = this.eventDeliveries.all(existing.pk) as DeliveryRef[]
 			return { id: e.id, duplicate: true, deliveries }
 		}
-		const occurredAt = e.occurredAt ?? now
-		const data = JSON.stringify(e.data)
-		const row = this.insertEvent.get(flow, e.id, e.type, e.sessionId, occurredAt, e.success ? 1 : 0, data, metadata, e.fingerprint, now) as { pk: number }
 		const deliveries: DeliveryRef[] = []
 		for (const endpoint of item.endpoints) {
 			const id = newJobId()

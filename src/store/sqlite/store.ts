@@ -2,10 +2,11 @@ import type { Database } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
 import { openSqlite, type Db, type OpenOptions } from '../open'
-import type { CreateSessionOutcome, Store } from '../store'
+import type { CreateSessionOutcome, EventCursor, Store } from '../store'
 import type { IngestedEvent, IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
 import * as endpoints from './endpoints'
+import { OpsQueries } from './ops'
 import { IngestWriter } from './ingest'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
@@ -17,6 +18,7 @@ export class SqliteStore implements Store {
 	private closeFn: () => void
 	private writer: IngestWriter
 	private dispatch: DispatchQueries
+	private ops: OpsQueries
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	faultWrites: Error | null = null
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
 		this.closeFn = opened.close
 		this.writer = new IngestWriter(this.client, (events) => { for (const l of this.listeners) l(events) })
 		this.dispatch = new DispatchQueries(this.client)
+		this.ops = new OpsQueries(this.client)
 	}
 
 	private checkFault() {
@@ -80,6 +83,19 @@ export class SqliteStore implements Store {
 		try { wal = statSync(`${this.client.filename}-wal`).size } catch {}
 		return { db: r.size, wal }
 	}
+
+	async backlog() { return this.ops.backlog() }
+	async purgeFinishedJobs(before: number, limit: number) {
+		this.checkFault()
+		return this.ops.purgeFinishedJobs(before, limit)
+	}
+	async purgeOrphanEvents(before: number, after: EventCursor | null, limit: number) {
+		this.checkFault()
+		return this.ops.purgeOrphanEvents(before, after, limit)
+	}
+	async checkpoint() { this.ops.checkpoint() }
+	async freePages() { return this.ops.freePages() }
+	async vacuumStep(pages: number) { return this.ops.vacuumStep(pages) }
 
 	async close() { this.closeFn() }
 }
