@@ -38,6 +38,31 @@ bench: build ## benchmarks against same-run baselines; prints a table, writes be
 bench-smoke: build ## a few seconds of every benchmark, so it cannot rot
 	$(BUN) bench/run.ts --smoke
 
+UNITDIR ?= /etc/systemd/system
+CONFDIR ?= /etc/hookgate
+
+# Binary to $(DESTDIR)$(PREFIX)/bin, the unit to $(DESTDIR)$(UNITDIR) (its
+# ExecStart follows PREFIX), the example config to $(DESTDIR)$(CONFDIR) unless
+# one is there already. Without DESTDIR (a real install, as root) it also
+# creates the `hookgate` system user the unit runs as and reloads systemd.
+install: dist/hookgate ## install binary, systemd unit and example config (DESTDIR, PREFIX honoured)
+	install -D -m 0755 dist/hookgate $(DESTDIR)$(PREFIX)/bin/hookgate
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's#/usr/local/bin/hookgate#$(PREFIX)/bin/hookgate#g' packaging/systemd/hookgate.service > $(DESTDIR)$(UNITDIR)/hookgate.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/hookgate.service
+	install -d -m 0750 $(DESTDIR)$(CONFDIR)
+	@if [ -e $(DESTDIR)$(CONFDIR)/config.yaml ]; then \
+		echo "kept $(DESTDIR)$(CONFDIR)/config.yaml; the example is packaging/config.yaml"; \
+	else \
+		install -m 0640 packaging/config.yaml $(DESTDIR)$(CONFDIR)/config.yaml && echo "installed $(DESTDIR)$(CONFDIR)/config.yaml"; \
+	fi
+	@if [ -z "$(DESTDIR)" ]; then \
+		getent passwd hookgate >/dev/null || useradd --system --user-group --home-dir /var/lib/hookgate --no-create-home --shell /usr/sbin/nologin hookgate; \
+		chgrp hookgate $(CONFDIR) $(CONFDIR)/config.yaml; \
+		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+		echo "next: put secrets in $(CONFDIR)/env (mode 0600), edit $(CONFDIR)/config.yaml, then systemctl enable --now hookgate"; \
+	fi
+
 clean: ## remove build output and local data
 	rm -rf dist data
 

@@ -45,20 +45,24 @@ export class Catalog {
 		for (const l of this.listeners) l()
 	}
 
-	/** Checks a new config against the API endpoints; returns problems or swaps it in. */
-	replaceConfig(config: Config): string[] {
-		const problems: string[] = []
-		for (const flow of config.flows) {
+	/** What a new config would break among the endpoints added through the API (a reload refuses it). */
+	conflicts(config: Config): Array<{ path: (string | number)[]; message: string }> {
+		const problems: Array<{ path: (string | number)[]; message: string }> = []
+		config.flows.forEach((flow, i) => {
 			const api = this.api.filter((a) => a.flow === flow.id)
-			for (const a of api) {
-				if (flow.endpoints.some((e) => e.id === a.endpoint.id)) problems.push(`${config.file}:1:1 flows: endpoint id "${a.endpoint.id}" of flow "${flow.id}" is already used by an endpoint added through the API`)
-			}
-			if (flow.endpoints.length + api.length > config.limits.endpointsPerFlow) problems.push(`${config.file}:1:1 flows: flow "${flow.id}" would have more than ${config.limits.endpointsPerFlow} endpoints counting those added through the API`)
-		}
-		if (problems.length > 0) return problems
+			flow.endpoints.forEach((e, j) => {
+				if (api.some((a) => a.endpoint.id === e.id)) problems.push({ path: ['flows', i, 'endpoints', j, 'id'], message: `endpoint id ${e.id} is already used by an endpoint added through the API` })
+			})
+			const total = flow.endpoints.length + api.length
+			if (total > config.limits.endpointsPerFlow) problems.push({ path: ['flows', i, 'endpoints'], message: `${total} endpoints counting the ${api.length} added through the API; at most ${config.limits.endpointsPerFlow}` })
+		})
+		return problems
+	}
+
+	/** Swaps in a config that passed `conflicts`. */
+	replaceConfig(config: Config) {
 		this.config = config
 		this.rebuild()
-		return []
 	}
 
 	flowIds(): string[] { return [...this.flows.keys()] }

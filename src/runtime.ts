@@ -1,13 +1,17 @@
 import { createApp } from './app'
 import { Catalog } from './catalog'
 import { loadConfigFile } from './config/load'
-import type { Config } from './domain'
+import { VERSION, type Config } from './domain'
 import { Dispatcher } from './dispatch/dispatcher'
 import { makeAllowList } from './dispatch/egress'
 import type { Resolver } from './dispatch/resolve'
 import { ingestRoutes } from './ingest/routes'
+import { logAccepted, logAttempt } from './ops/activity'
 import { healthRoutes } from './ops/health'
 import { createLogger, type Logger } from './ops/log'
+import { Metrics } from './ops/metrics'
+import { metricsRoutes } from './ops/metrics-routes'
+import { retentionTask } from './ops/retention-task'
 import { SqliteStore } from './store/sqlite/store'
 import type { Store } from './store/store'
 
@@ -34,6 +38,9 @@ export interface Running {
 	catalog: Catalog
 	dispatcher: Dispatcher
 	log: Logger
+	metrics: Metrics
+	/** the scheduled purge; runNow() for an operator or a test */
+	retention: ReturnType<typeof retentionTask>
 	/** SIGHUP: reload the YAML; returns the problems of a refused file */
 	reload(): Promise<string[]>
 	/** SIGTERM: stop accepting, let tries finish within the grace, close */
@@ -57,11 +64,21 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 
 	const store = new SqliteStore({ path: config.storage.sqlite, synchronous: config.storage.synchronous, maxSizeBytes: config.storage.maxSizeBytes })
 	const catalog = await Catalog.load(config, store)
+	if (catalog.conflicts(config).length > 0) {
+		// the YAML was edited while stopped into a clash with API endpoints: same lines as a refused reload
+		const checked = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
+		await store.close()
+		throw new ConfigError('errors' in checked ? checked.errors : ['configuration conflicts with endpoints added through the API'])
+	}
 	let allow = makeAllowList(config.delivery.allowPrivateNetworks)
+	// metrics reads the dispatcher's in-flight count lazily: each needs the other
+	const metrics: Metrics = new Metrics({ store, catalog, now, version: VERSION, inFlight: () => dispatcher.inFlight })
 	const dispatcher = new Dispatcher({
 		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver,
 		get allow() { return allow },
+		onAttempt: (flow, endpoint, c, ids) => { metrics.attempt(flow, endpoint, c); logAttempt(log, flow, endpoint, c, ids) },
 	})
+	store.onCommitted((events) => { metrics.eventsCommitted(events); logAccepted(log, events) })
 	let stopping = false
 	let storeFull = false
 	let storeFailing: string | null = null
@@ -79,6 +96,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	}
 	const ready = {
 		async check() {
+			if (stopping) return 'hookgate is shutting down'
 			try { await store.probeWrite(); storeFailing = null } catch (e) {
 				storeFailing = e instanceof Error ? e.message : String(e)
 				return `store write failed: ${storeFailing}`
@@ -92,6 +110,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		log,
 		plugins: [
 			healthRoutes(ready),
+			// before ingest: its after-response hook only sees routes registered after it
+			metricsRoutes(metrics, () => catalog.config.metrics.token),
 			ingestRoutes({
 				store, catalog, now, refusal,
 				maxBodyBytes: () => catalog.config.server.maxBodyBytes,
@@ -111,30 +131,44 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	})
 	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
 	log.info({ url, db: config.storage.sqlite, flows: config.flows.length }, 'hookgate started')
+	// started once the port is bound, so a failed start leaves no timer behind
+	const retention = retentionTask({ store, now, log, days: () => catalog.config.retention.days, onResult: (r) => metrics.purgeDone(r) }, config.retention.schedule)
 
+	let stopped: Promise<void> | null = null
 	const running: Running = {
-		url, config, store, catalog, dispatcher, log,
+		url, config, store, catalog, dispatcher, log, metrics, retention,
 		async reload() {
-			const next = loadConfigFile(configPath, env)
-			const problems = 'errors' in next ? next.errors : catalog.replaceConfig(next.config)
+			const next = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
+			const problems = 'errors' in next ? next.errors : []
+			if ('config' in next) catalog.replaceConfig(next.config)
 			if (problems.length > 0) {
+				metrics.reload(false)
 				log.error({ errors: problems }, 'configuration reload refused; the old configuration keeps running')
 				return problems
 			}
+			metrics.reload(true)
 			allow = makeAllowList(catalog.config.delivery.allowPrivateNetworks)
 			running.config = catalog.config
+			// croner cannot change a live job's pattern: a new schedule means a new job
+			retention.reschedule(catalog.config.retention.schedule)
+			if (!opts.logger) log.level = catalog.config.log.level
 			log.info({ flows: catalog.config.flows.length }, 'configuration reloaded')
 			return []
 		},
-		async stop() {
-			if (stopping) return
-			stopping = true
-			clearInterval(sizeTimer)
-			log.info({ graceMs: catalog.config.server.shutdownGraceMs }, 'stopping: no new work, letting tries finish')
-			await dispatcher.stop(catalog.config.server.shutdownGraceMs)
-			await server.stop(true)
-			await store.close()
-			log.info({}, 'stopped')
+		stop() {
+			// a second signal waits for the first stop instead of exiting half-way
+			stopped ??= (async () => {
+				stopping = true
+				clearInterval(sizeTimer)
+				log.info({ graceMs: catalog.config.server.shutdownGraceMs }, 'stopping: no new work, letting tries finish')
+				// the purge stops at its next batch; it must be done before the store closes
+				await Promise.all([dispatcher.stop(catalog.config.server.shutdownGraceMs), retention.stop()])
+				await server.stop(true)
+				metrics.close()
+				await store.close()
+				log.info({}, 'stopped')
+			})()
+			return stopped
 		},
 	}
 
@@ -142,7 +176,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		const onStop = () => { running.stop().then(() => process.exit(0), (e) => { log.error({ err: String(e) }, 'stop failed'); process.exit(1) }) }
 		process.on('SIGTERM', onStop)
 		process.on('SIGINT', onStop)
-		process.on('SIGHUP', () => { running.reload().catch((e) => log.error({ err: String(e) }, 'reload failed')) })
+		process.on('SIGHUP', () => { running.reload().catch((e) => log.error({ errors: [String(e)] }, 'configuration reload refused; the old configuration keeps running')) })
 	}
 	return running
 }

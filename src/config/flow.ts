@@ -1,8 +1,7 @@
 // One flow: its own keys, its envelope and signing defaults, then each of its
 // endpoints through normalizeEndpoint (the same code the admin API uses).
 
-import type { EndpointConfig, EnvelopeSpec, FlowConfig } from '../domain'
-import type { BuiltinEnvelope } from '../domain'
+import type { BuiltinEnvelope, EndpointConfig, EnvelopeSpec, FlowConfig } from '../domain'
 import { checkTemplate } from '../envelopes/check'
 import { validateHeader } from '../signing/headers'
 import { validateSecret } from '../signing/secret'

@@ -26,7 +26,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 	return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-export function loadConfigText(text: string, file: string, env: Env, opts: { now?: number } = {}): LoadResult {
+export interface LoadOptions {
+	now?: number
+	/** checks against state outside the file (a reload: endpoints added through the API), located like any other */
+	check?: (config: Config) => ConfigIssue[]
+}
+
+export function loadConfigText(text: string, file: string, env: Env, opts: LoadOptions = {}): LoadResult {
 	const lc = new LineCounter()
 	const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false })
 	const at = (offset: number) => {
@@ -73,12 +79,14 @@ export function loadConfigText(text: string, file: string, env: Env, opts: { now
 		if (expansionFailed.has(path)) continue
 		add(locate(doc, issue.path, issue.atKey), issue.path, issue.message)
 	}
-	if (found.length > 0 || !config || !flows) {
+	const result = found.length === 0 && config && flows ? { ...config, flows } : null
+	if (result && opts.check) for (const issue of opts.check(result)) add(locate(doc, issue.path, issue.atKey), issue.path, issue.message)
+	if (found.length > 0 || !result) {
 		// stable sort: problems at the same spot keep the order they were found in
 		const lines = found.sort((a, b) => a.offset - b.offset).map((f) => f.line)
 		return { errors: [...new Set(lines)] }
 	}
-	return { config: { ...config, flows } }
+	return { config: result }
 }
 
 function checkFlows(raw: Record<string, unknown>, now: number, issues: ConfigIssue[]): FlowConfig[] | null {
@@ -101,7 +109,7 @@ function checkFlows(raw: Record<string, unknown>, now: number, issues: ConfigIss
 	return flows.length === raw.flows.length ? flows : null
 }
 
-export function loadConfigFile(path: string, env: Env = process.env): LoadResult {
+export function loadConfigFile(path: string, env: Env = process.env, opts: LoadOptions = {}): LoadResult {
 	let text: string
 	try {
 		text = readFileSync(path, 'utf8')
@@ -109,5 +117,5 @@ export function loadConfigFile(path: string, env: Env = process.env): LoadResult
 		const code = (e as NodeJS.ErrnoException).code ?? 'error'
 		return { errors: [`${path}: cannot read the file (${code})`] }
 	}
-	return loadConfigText(text, path, env)
+	return loadConfigText(text, path, env, opts)
 }

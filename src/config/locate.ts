@@ -1,9 +1,8 @@
 // From a path in the config (as zod and our own checks report it) back to the
 // YAML node, so an error can name its line and column.
 
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml'
-
-export type Path = (string | number)[]
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml'
+import type { Path } from './issues'
 
 /** `flows[0].endpoints[1].url`; the document itself is `(root)`. */
 export function formatPath(path: Path): string {
@@ -60,11 +59,6 @@ function start(node: unknown, holderKey: Node | null): number {
 	if (holderKey?.range) return holderKey.range[0]
 	const range = (node as Node | null)?.range
 	return range ? range[0] : 0
-}
-
-export function position(lc: LineCounter, offset: number): string {
-	const { line, col } = lc.linePos(offset)
-	return `${line}:${col}`
 }
 
 export interface KeyIssue {

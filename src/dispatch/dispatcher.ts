@@ -13,7 +13,7 @@ export interface DispatcherDeps extends AttemptDeps {
 	random: () => number
 	log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
 	/** observes every finished attempt (metrics) */
-	onAttempt?: (flow: string, endpoint: string, c: Completion) => void
+	onAttempt?: (flow: string, endpoint: string, c: Completion, ids: { delivery: string; event: string }) => void
 }
 
 const MAX_SLEEP_MS = 30_000
@@ -81,45 +81,65 @@ export class Dispatcher {
 	}
 
 	private async loop() {
-		const cfg = () => this.deps.catalog.config.delivery
 		let rotate = 0
 		while (this.running) {
 			this.wakeRequested = false
 			this.lastLoopAt = Date.now()
 			const now = this.deps.now()
-			let earliest = now + MAX_SLEEP_MS
 			const targets = this.targets()
 			// rotate the starting endpoint so no endpoint always claims first
 			rotate = (rotate + 1) % Math.max(targets.length, 1)
-			for (let i = 0; i < targets.length && this.running; i++) {
-				const { flow, endpoint } = targets[(i + rotate) % targets.length]
-				const k = key(flow, endpoint.id)
-				const freeGlobal = cfg().concurrency - this.inflightTotal
-				if (freeGlobal <= 0) break
-				const freeEndpoint = this.deps.catalog.concurrency(endpoint) - (this.inflight.get(k) ?? 0)
-				if (freeEndpoint <= 0) continue
-				let free = Math.min(freeGlobal, freeEndpoint, CHUNK)
-				const bucket = this.bucket(k, endpoint.rateLimit)
-				if (bucket) {
-					const tokens = bucket.available(now)
-					if (tokens < 1) { earliest = Math.min(earliest, now + bucket.waitMs(now)); continue }
-					free = Math.min(free, tokens)
-				}
-				const view = this.deps.catalog.flow(flow)
-				const lease = now + this.deps.catalog.timeout(view?.flow, endpoint) + LEASE_MARGIN_MS
-				const jobs = await this.deps.store.claim(flow, endpoint.id, free, now, lease)
+			const plans = this.plan(targets, rotate, now)
+			// every claim of this pass goes into one transaction (the store's write queue)
+			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
+			let earliest = now + MAX_SLEEP_MS
+			for (let i = 0; i < plans.length; i++) {
+				const jobs = claimed[i]
 				if (jobs.length > 0) {
-					bucket?.take(jobs.length, now)
+					plans[i].bucket?.take(jobs.length, now)
 					await this.launch(jobs)
 				}
-				if (jobs.length === free) earliest = now
+				if (jobs.length === plans[i].free) earliest = now
 				else {
-					const due = await this.deps.store.nextDue(flow, endpoint.id)
+					const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
 					if (due !== null) earliest = Math.min(earliest, due)
 				}
 			}
+			for (const wait of this.rateWaits) earliest = Math.min(earliest, now + wait)
 			await this.sleepUntil(earliest)
 		}
+	}
+
+	private rateWaits: number[] = []
+
+	/** How many jobs to claim for each endpoint now, within both caps. */
+	private plan(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number) {
+		const plans: Array<{ flow: string; endpoint: EndpointConfig; free: number; lease: number; bucket: TokenBucket | null }> = []
+		this.rateWaits = []
+		let budget = this.deps.catalog.config.delivery.concurrency - this.inflightTotal
+		for (let i = 0; i < targets.length && budget > 0; i++) {
+			const { flow, endpoint } = targets[(i + rotate) % targets.length]
+			const k = key(flow, endpoint.id)
+			const cap = this.deps.catalog.concurrency(endpoint)
+			const busy = this.inflight.get(k) ?? 0
+			const freeEndpoint = cap - busy
+			// Under load, claim in chunks rather than one job per finished try: a
+			// busy endpoint waits until a quarter of its slots are free (a finished
+			// try always wakes the loop, so nothing is stranded).
+			if (freeEndpoint <= 0 || (busy > 0 && freeEndpoint < Math.ceil(cap / 4))) continue
+			let free = Math.min(budget, freeEndpoint, CHUNK)
+			const bucket = this.bucket(k, endpoint.rateLimit)
+			if (bucket) {
+				const tokens = bucket.available(now)
+				if (tokens < 1) { this.rateWaits.push(bucket.waitMs(now)); continue }
+				free = Math.min(free, tokens)
+			}
+			const view = this.deps.catalog.flow(flow)
+			const lease = now + this.deps.catalog.timeout(view?.flow, endpoint) + LEASE_MARGIN_MS
+			plans.push({ flow, endpoint, free, lease, bucket })
+			budget -= free
+		}
+		return plans
 	}
 
 	private bucket(k: string, rate: number | null): TokenBucket | null {
@@ -179,7 +199,7 @@ export class Dispatcher {
 		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
 		if (health.changed) await catalog.saveState(health.state)
 		if (health.disabled) this.deps.log.warn({ flow: job.flow, endpoint: job.endpoint, reason: health.disabled }, 'endpoint disabled')
-		this.deps.onAttempt?.(job.flow, job.endpoint, c)
+		this.deps.onAttempt?.(job.flow, job.endpoint, c, { delivery: job.id, event: event.id })
 		this.completions.push({ flow: job.flow, endpoint: job.endpoint, c })
 		this.scheduleFlush()
 	}

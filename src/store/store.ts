@@ -2,6 +2,8 @@ import type { EndpointConfig, StoredEvent } from '../domain'
 import type {
 	ClaimedJob, Completion, EndpointStateRecord, IngestedEvent, IngestItem, IngestOutcome, SessionRecord,
 } from './types'
+import type { AttemptErrorClass, DeliveryStatus } from '../domain'
+import type { AttemptRecord, NewEvent } from './types'
 
 /** Pending jobs of one endpoint, for /metrics. */
 export interface BacklogRow {
@@ -20,6 +22,100 @@ export interface EventCursor {
 export type CreateSessionOutcome =
 	| { kind: 'created' | 'existing'; session: SessionRecord }
 	| { kind: 'conflict' }
+
+// admin API: what its reads return and its changes take
+/** A delivery with its event's id, type and session, as the admin API shows jobs. */
+export interface JobRecord {
+	pk: number
+	id: string
+	flow: string
+	endpoint: string
+	eventPk: number
+	eventId: string
+	eventType: string
+	sessionId: string | null
+	status: DeliveryStatus
+	test: boolean
+	attemptCount: number
+	scheduleBase: number
+	/** due time while pending, lease end while delivering */
+	nextAttemptAt: number
+	lastStatus: number | null
+	lastError: { class: AttemptErrorClass; message: string } | null
+	lastDurationMs: number | null
+	createdAt: number
+	updatedAt: number
+}
+
+export interface JobFilter {
+	flow?: string
+	endpoint?: string
+	statuses?: DeliveryStatus[]
+	type?: string
+	sessionId?: string
+	eventId?: string
+	/** created at or after */
+	since?: number
+	/** created before */
+	until?: number
+	/** last changed at or after */
+	updatedSince?: number
+}
+
+/** Keyset paging, newest first: rows whose pk is below `beforePk`. */
+export interface Page {
+	beforePk: number | null
+	limit: number
+}
+
+export interface EventFilter {
+	flow?: string
+	type?: string
+	sessionId?: string
+}
+
+export interface BulkReplayFilter {
+	flow: string
+	endpoint?: string
+	statuses?: DeliveryStatus[]
+	since: number
+	until: number
+	/** jobs created after the replay began are left alone */
+	maxPk: number
+}
+
+/** `refused`: in flight (replay) or finished (cancel). */
+export type JobChange =
+	| { kind: 'missing' }
+	| { kind: 'refused' | 'changed'; job: JobRecord }
+
+export interface TestJobInput {
+	flow: string
+	endpoint: string
+	event: NewEvent
+	now: number
+	/** the job is stored in flight until then, so the dispatcher leaves it alone */
+	leaseUntil: number
+}
+
+export interface StatsQuery {
+	flow: string | null
+	/** counts and latency from here */
+	since: number
+	/** hourly series buckets counted from here */
+	seriesStart: number
+}
+
+export interface StatsRows {
+	/** jobs created since, by status */
+	counts: Array<{ flow: string; endpoint: string; status: DeliveryStatus; count: number }>
+	/** attempt durations since, nearest-rank percentiles */
+	latency: Array<{ flow: string; endpoint: string; p50: number; p95: number; p99: number }>
+	/** pending and delivering now */
+	backlog: Array<{ flow: string; endpoint: string; backlog: number; oldestPendingAt: number | null }>
+	/** attempts per hour: bucket n starts at seriesStart + n hours */
+	series: Array<{ flow: string; endpoint: string; bucket: number; succeeded: number; failed: number }>
+}
 
 /** The operations services use; one implementation per dialect. */
 export interface Store {
@@ -61,5 +157,23 @@ export interface Store {
 	freePages(): Promise<{ free: number; total: number }>
 	/** give up to `pages` free pages back to the file system; returns how many went */
 	vacuumStep(pages: number): Promise<number>
+
+	// admin API (test jobs are left out of counts and stats, never out of job lists)
+	listJobs(filter: JobFilter, page: Page): Promise<JobRecord[]>
+	getJob(id: string): Promise<JobRecord | null>
+	jobAttempts(jobPk: number): Promise<AttemptRecord[]>
+	jobsOfEvents(eventPks: number[]): Promise<JobRecord[]>
+	replayJob(id: string, now: number): Promise<JobChange>
+	cancelJob(id: string, now: number): Promise<JobChange>
+	lastJobPk(): Promise<number>
+	/** one short transaction: replays up to `limit` matching jobs whose pk is above `afterPk` */
+	replayJobsChunk(filter: BulkReplayFilter, afterPk: number, limit: number, now: number): Promise<{ replayed: number; lastPk: number | null }>
+	jobCounts(flow: string | null): Promise<Array<{ flow: string; endpoint: string; status: DeliveryStatus; count: number }>>
+	listEvents(filter: EventFilter, page: Page): Promise<Array<StoredEvent & { pk: number }>>
+	findEvents(id: string, flow: string | null): Promise<Array<StoredEvent & { pk: number }>>
+	/** null when the event's session does not exist */
+	insertTestJob(input: TestJobInput): Promise<{ job: JobRecord; event: StoredEvent & { pk: number } } | null>
+	endpointStats(q: StatsQuery): Promise<StatsRows>
+
 	close(): Promise<void>
 }

@@ -52,18 +52,16 @@ export class DispatchQueries {
 		return out
 	}
 
-	/** Writes a batch of finished attempts in one transaction. */
+	/** Writes finished attempts; the caller's transaction makes the batch atomic. */
 	complete(items: Completion[]) {
-		this.client.transaction(() => {
-			for (const c of items) {
-				const a = c.attempt
-				this.insertAttempt.run(c.pk, a.n, a.startedAt, a.url, JSON.stringify(a.requestHeaders), a.requestBody, a.status,
-					JSON.stringify(a.responseHeaders), a.responseBody, a.responseTruncated ? 1 : 0, a.durationMs,
-					a.error?.class ?? null, a.error?.message ?? null)
-				this.finishDelivery.run(c.status, a.n, c.nextAttemptAt, a.status, a.error?.class ?? null, a.error?.message ?? null,
-					a.durationMs, c.now, c.pk)
-			}
-		}).immediate()
+		for (const c of items) {
+			const a = c.attempt
+			this.insertAttempt.run(c.pk, a.n, a.startedAt, a.url, JSON.stringify(a.requestHeaders), a.requestBody, a.status,
+				JSON.stringify(a.responseHeaders), a.responseBody, a.responseTruncated ? 1 : 0, a.durationMs,
+				a.error?.class ?? null, a.error?.message ?? null)
+			this.finishDelivery.run(c.status, a.n, c.nextAttemptAt, a.status, a.error?.class ?? null, a.error?.message ?? null,
+				a.durationMs, c.now, c.pk)
+		}
 	}
 
 	/** After a crash every job left in flight is due again: at least once, never lost. */

@@ -4,14 +4,6 @@ import { newJobId } from '../ids'
 import { canonicalJson } from '../../json'
 import type { DeliveryRef, IngestedEvent, IngestItem, IngestOutcome, NewEvent } from '../types'
 
-interface Pending {
-	flow: string
-	items: IngestItem[]
-	now: number
-	resolve(o: IngestOutcome): void
-	reject(e: unknown): void
-}
-
 interface StoredRow { pk: number; type: string; session_id: string | null; occurred_at: number; occurred_at_sent: number; success: number; data: string }
 
 // "Same body": type, sessionId, occurredAt (an absent one differs from a sent
@@ -26,20 +18,15 @@ class Rollback {
 	constructor(readonly outcome: IngestOutcome) {}
 }
 
-// Group commit: every request that arrives while the previous transaction
-// runs is written in the next one, and each is answered only after that
-// COMMIT returned. With synchronous=FULL one fsync then serves many requests.
-export class IngestWriter {
-	private queue: Pending[] = []
-	private scheduled = false
+// The ingest writes, run by the WriteQueue inside its shared transaction.
+export class IngestWrites {
 	private findSession: Statement
 	private findEvent: Statement
 	private insertEvent: Statement
 	private insertDelivery: Statement
 	private eventDeliveries: Statement
-	private maxGroup = 512
 
-	constructor(private client: Database, private onCommitted: (events: IngestedEvent[]) => void) {
+	constructor(private client: Database) {
 		this.findSession = client.prepare('SELECT metadata FROM sessions WHERE flow = ? AND id = ?')
 		this.findEvent = client.prepare('SELECT pk, type, session_id, occurred_at, occurred_at_sent, success, data FROM events WHERE flow = ? AND id = ?')
 		// ON CONFLICT DO NOTHING: a new event costs one statement, a duplicate two
@@ -52,46 +39,8 @@ export class IngestWriter {
 		this.eventDeliveries = client.prepare('SELECT id, endpoint, status FROM deliveries WHERE event_pk = ? AND test = 0 ORDER BY pk')
 	}
 
-	submit(flow: string, items: IngestItem[], now: number): Promise<IngestOutcome> {
-		return new Promise((resolve, reject) => {
-			this.queue.push({ flow, items, now, resolve, reject })
-			if (!this.scheduled) {
-				this.scheduled = true
-				setImmediate(() => this.flush())
-			}
-		})
-	}
-
-	private flush() {
-		this.scheduled = false
-		const group = this.queue.splice(0, this.maxGroup)
-		if (this.queue.length > 0) {
-			this.scheduled = true
-			setImmediate(() => this.flush())
-		}
-		if (group.length === 0) return
-		const outcomes: IngestOutcome[] = []
-		try {
-			this.client.exec('BEGIN IMMEDIATE')
-			try {
-				for (const p of group) outcomes.push(this.applyOne(p))
-				this.client.exec('COMMIT')
-			} catch (err) {
-				this.client.exec('ROLLBACK')
-				throw err
-			}
-		} catch (err) {
-			for (const p of group) p.reject(err)
-			return
-		}
-		const fresh: IngestedEvent[] = []
-		for (const o of outcomes) if (o.ok) for (const e of o.events) if (e.stored) fresh.push(e)
-		if (fresh.length > 0) this.onCommitted(fresh)
-		group.forEach((p, i) => p.resolve(outcomes[i]))
-	}
-
-	// One request, all or nothing, inside the shared transaction.
-	private applyOne(p: Pending): IngestOutcome {
+	/** One request, all or nothing, inside the shared transaction. */
+	apply(p: { flow: string; items: IngestItem[]; now: number }): IngestOutcome {
 		// A lone event refuses (Rollback) before its first write, so it needs no
 		// savepoint; a batch may have written earlier events and does.
 		if (p.items.length === 1) {

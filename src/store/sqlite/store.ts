@@ -7,28 +7,36 @@ import type { IngestedEvent, IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
 import * as endpoints from './endpoints'
 import { OpsQueries } from './ops'
-import { IngestWriter } from './ingest'
+import { IngestWrites } from './ingest'
+import { WriteQueue } from './write-queue'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
+import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../store'
+import * as adminEvents from './admin-events'
+import * as adminJobs from './admin-jobs'
+import { endpointStats } from './admin-stats'
 
 export class SqliteStore implements Store {
 	readonly dialect = 'sqlite' as const
 	readonly db: Db
 	readonly client: Database
 	private closeFn: () => void
-	private writer: IngestWriter
+	private writes: WriteQueue
+	private ingestWrites: IngestWrites
 	private dispatch: DispatchQueries
 	private ops: OpsQueries
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
 	/** tests set this to make every write fail, as a full or read-only disk would */
-	faultWrites: Error | null = null
+	get faultWrites() { return this.writes.fault }
+	set faultWrites(e: Error | null) { this.writes.fault = e }
 
 	constructor(private opts: OpenOptions) {
 		const opened = openSqlite(opts)
 		this.db = opened.db
 		this.client = opened.client
 		this.closeFn = opened.close
-		this.writer = new IngestWriter(this.client, (events) => { for (const l of this.listeners) l(events) })
+		this.writes = new WriteQueue(this.client)
+		this.ingestWrites = new IngestWrites(this.client)
 		this.dispatch = new DispatchQueries(this.client)
 		this.ops = new OpsQueries(this.client)
 	}
@@ -37,9 +45,12 @@ export class SqliteStore implements Store {
 		if (this.faultWrites) throw this.faultWrites
 	}
 
-	async ingest(flow: string, items: IngestItem[], now: number) {
-		this.checkFault()
-		return this.writer.submit(flow, items, now)
+	ingest(flow: string, items: IngestItem[], now: number) {
+		return this.writes.run(() => this.ingestWrites.apply({ flow, items, now }), (outcome) => {
+			if (!outcome.ok) return
+			const fresh = outcome.events.filter((e) => e.stored)
+			if (fresh.length > 0) for (const l of this.listeners) l(fresh)
+		})
 	}
 	onCommitted(listener: (events: IngestedEvent[]) => void) { this.listeners.push(listener) }
 	async getSession(flow: string, id: string) { return sessions.getSession(this.client, flow, id) }
@@ -52,12 +63,12 @@ export class SqliteStore implements Store {
 		return sessions.updateSession(this.client, flow, id, apply, now)
 	}
 
-	async claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
-		return this.dispatch.claim(flow, endpoint, limit, now, leaseUntil)
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
+		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil))
 	}
 	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
 	async events(pks: number[]) { return this.dispatch.events(pks) }
-	async complete(items: Parameters<DispatchQueries['complete']>[0]) { this.dispatch.complete(items) }
+	complete(items: Parameters<DispatchQueries['complete']>[0]) { return this.writes.run(() => this.dispatch.complete(items)) }
 	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
 	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
 
@@ -96,6 +107,23 @@ export class SqliteStore implements Store {
 	async checkpoint() { this.ops.checkpoint() }
 	async freePages() { return this.ops.freePages() }
 	async vacuumStep(pages: number) { return this.ops.vacuumStep(pages) }
+
+	// admin API: reads run directly, writes join the shared write transaction
+	async listJobs(filter: JobFilter, page: Page) { return adminJobs.listJobs(this.client, filter, page) }
+	async getJob(id: string) { return adminJobs.getJob(this.client, id) }
+	async jobAttempts(jobPk: number) { return adminJobs.jobAttempts(this.client, jobPk) }
+	async jobsOfEvents(eventPks: number[]) { return adminJobs.jobsOfEvents(this.client, eventPks) }
+	replayJob(id: string, now: number) { return this.writes.run(() => adminJobs.replayJob(this.client, id, now)) }
+	cancelJob(id: string, now: number) { return this.writes.run(() => adminJobs.cancelJob(this.client, id, now)) }
+	async lastJobPk() { return adminJobs.lastJobPk(this.client) }
+	replayJobsChunk(filter: BulkReplayFilter, afterPk: number, limit: number, now: number) {
+		return this.writes.run(() => adminJobs.replayJobsChunk(this.client, filter, afterPk, limit, now))
+	}
+	async jobCounts(flow: string | null) { return adminJobs.jobCounts(this.client, flow) }
+	async listEvents(filter: EventFilter, page: Page) { return adminEvents.listEvents(this.client, filter, page) }
+	async findEvents(id: string, flow: string | null) { return adminEvents.findEvents(this.client, id, flow) }
+	insertTestJob(input: TestJobInput) { return this.writes.run(() => adminEvents.insertTestJob(this.client, input)) }
+	async endpointStats(q: StatsQuery) { return endpointStats(this.client, q) }
 
 	async close() { this.closeFn() }
 }

@@ -1,0 +1,69 @@
+// Sizes and durations of the full run and of the smoke run (which only proves
+// that every figure still runs: its numbers mean little).
+import type { Row } from './report'
+
+export interface Profile {
+	smoke: boolean
+	/** runs of each figure; the table shows their median and min–max */
+	runs: number
+	httpMs: number
+	sqliteMs: number
+	warmupMs: number
+	ingestMs: number
+	batchMs: number
+	e2eMs: number
+	/** pending deliveries stored before the drain starts */
+	drainDeliveries: number
+	/** a drain that takes longer is cut off and reported as such */
+	drainCapMs: number
+	latencyWarmupMs: number
+	latencyMs: number
+	idleMs: number
+	claimSmall: number
+	claimLarge: number
+	claimsPerRun: number
+	stormDeliveries: number
+	stormSchedule: string[]
+	stormScheduleMs: number[]
+	/** finished jobs the retention purge removes while ingest runs */
+	purgeRows: number
+	purgeLoadMs: number
+}
+
+export const FULL: Profile = {
+	smoke: false, runs: 3,
+	httpMs: 4000, sqliteMs: 3000, warmupMs: 1000, ingestMs: 5000, batchMs: 4000, e2eMs: 30_000,
+	drainDeliveries: 100_000, drainCapMs: 40_000, latencyWarmupMs: 1000, latencyMs: 10_000, idleMs: 30_000,
+	claimSmall: 10_000, claimLarge: 1_000_000, claimsPerRun: 200,
+	stormDeliveries: 10_000, stormSchedule: ['2s', '4s'], stormScheduleMs: [2000, 4000],
+	purgeRows: 100_000, purgeLoadMs: 10_000,
+}
+
+export const SMOKE: Profile = {
+	smoke: true, runs: 1,
+	httpMs: 500, sqliteMs: 300, warmupMs: 200, ingestMs: 700, batchMs: 500, e2eMs: 3000,
+	drainDeliveries: 5000, drainCapMs: 15_000, latencyWarmupMs: 300, latencyMs: 1500, idleMs: 3000,
+	claimSmall: 10_000, claimLarge: 100_000, claimsPerRun: 40,
+	stormDeliveries: 1000, stormSchedule: ['500ms', '1s'], stormScheduleMs: [500, 1000],
+	purgeRows: 5000, purgeLoadMs: 4000,
+}
+
+export interface Context {
+	profile: Profile
+	/** parent of every temp dir: on disk, not tmpfs */
+	dataDir: string
+	rows: Row[]
+	/** extra measurements for latest.json */
+	details: Record<string, unknown>
+	progress(msg: string): void
+}
+
+/** Runs `fn` once per run, numbering the progress lines. */
+export async function repeat<T>(ctx: Context, what: string, fn: (run: number) => Promise<T>): Promise<T[]> {
+	const out: T[] = []
+	for (let i = 0; i < ctx.profile.runs; i++) {
+		ctx.progress(`${what} (run ${i + 1}/${ctx.profile.runs})`)
+		out.push(await fn(i))
+	}
+	return out
+}

@@ -1,0 +1,45 @@
+// A minimal webhook receiver, run as its own process so that its CPU is not
+// the gateway's or the load generator's. It answers every POST at once and
+// never reads the body, counts what it got and, when asked, records when each
+// event id arrived. GET /_stats and GET /_arrivals are for the bench runner.
+//
+// argv[2]: JSON {status?: number, record?: boolean}. Prints {"port": N} when ready.
+import { clock } from './lib/clock'
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as { status?: number; record?: boolean }
+const status = opts.status ?? 200
+const record = opts.record ?? false
+
+let count = 0
+let first = 0
+let last = 0
+const ids: string[] = []
+const times: number[] = []
+
+const server = Bun.serve({
+	hostname: '127.0.0.1',
+	port: 0,
+	fetch(req) {
+		if (req.method === 'POST') {
+			const t = clock()
+			count++
+			if (first === 0) first = t
+			last = t
+			if (record) {
+				ids.push(req.headers.get('webhook-id') ?? '')
+				times.push(t)
+			}
+			return new Response('ok', { status })
+		}
+		const path = new URL(req.url).pathname
+		if (path === '/_stats') {
+			const cpu = process.cpuUsage()
+			return Response.json({ count, first, last, cpuMs: (cpu.user + cpu.system) / 1000 })
+		}
+		if (path === '/_arrivals') return Response.json({ ids, times })
+		return new Response('not found', { status: 404 })
+	},
+})
+
+console.log(JSON.stringify({ port: server.port }))
+process.on('SIGTERM', () => { server.stop(true); process.exit(0) })
