@@ -3,6 +3,7 @@
 
 import type { BuiltinEnvelope, EndpointConfig, EnvelopeSpec, FlowConfig } from '../domain'
 import { checkTemplate } from '../envelopes/check'
+import { PLATFORM_ACTIONS } from '../envelopes/routes'
 import { validateHeader } from '../signing/headers'
 import { validateSecret } from '../signing/secret'
 import { normalizeEndpoint } from './endpoint'
@@ -42,6 +43,15 @@ export function normalizeFlow(raw: unknown, at: Path, ctx: FlowContext): { flow:
 		for (const problem of checkTemplate(envelope.template, envelope)) {
 			issues.push({ path: [...at, 'envelope', 'template', ...problem.path], message: problem.message })
 		}
+	}
+
+	// platform-action flows accept exactly the 14 action names: a declared list may only narrow them
+	if (envelope?.kind === 'builtin' && envelope.name === 'platform-action' && Array.isArray(fields.events)) {
+		fields.events.forEach((type, k) => {
+			if (typeof type === 'string' && !PLATFORM_ACTIONS.includes(type)) {
+				issues.push({ path: [...at, 'events', k], message: 'not one of the 14 platform actions (seeds/05), like "Users Created"' })
+			}
+		})
 	}
 
 	const endpoints: EndpointConfig[] = []

@@ -45,7 +45,7 @@ export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: R
 /** The checks that need the flow (422s), in the order of INTERFACE.md. */
 async function checkAgainstFlow(view: FlowView, deps: IngestDeps, e: NewEvent, extra: Record<string, unknown>) {
 	const { flow } = view
-	const accepted = flow.envelope.kind === 'builtin' && flow.envelope.name === 'platform-action' ? PLATFORM_ACTIONS : flow.events
+	const accepted = flow.events ?? (flow.envelope.kind === 'builtin' && flow.envelope.name === 'platform-action' ? PLATFORM_ACTIONS : null)
 	if (accepted && !accepted.includes(e.type)) throw new HttpError(422, 'unknown_event_type', `event type "${e.type}" is not declared by flow "${flow.id}"`, extra)
 	if (e.sessionId !== null && !(await deps.store.getSession(flow.id, e.sessionId))) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
 	const bad = invalidData({ flow: { ...view.flow, endpoints: view.endpoints }, type: e.type, data: e.data })

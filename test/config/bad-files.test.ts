@@ -22,6 +22,7 @@ const flow = (extra = '') => `flows:
 ${extra}`
 
 const cases: Array<[string, string, string, Record<string, string>?]> = [
+	['a platform-action type that is not an action', flow().replace('    ingestTokens: [t1]', '    envelope: platform-action\n    events: [Users Created, User Made]\n    ingestTokens: [t1]'), 'c.yaml:4:29 flows[0].events[1]: not one of the 14 platform actions'],
 	['unknown top-level key', `servr:\n  listen: 127.0.0.1:1\n${flow()}`, 'c.yaml:1:1 servr: unknown key'],
 	['unknown key in a section', `delivery:\n  timeot: 5s\n${flow()}`, 'c.yaml:2:3 delivery.timeot: unknown key'],
 	['unknown key in a flow', `${flow()}    retries: 3\n`, 'c.yaml:8:5 flows[0].retries: unknown key'],
