@@ -1,3 +1,4 @@
+import { adminApi, openapiDocs } from './admin'
 import { createApp } from './app'
 import { Catalog } from './catalog'
 import { loadConfigFile } from './config/load'
@@ -33,6 +34,8 @@ const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'A
 
 export interface Running {
 	url: string
+	/** the HTTP app (its `routes` are what /openapi.json must cover) */
+	app: ReturnType<typeof createApp>
 	config: Config
 	store: Store
 	catalog: Catalog
@@ -117,6 +120,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				maxBodyBytes: () => catalog.config.server.maxBodyBytes,
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
+			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
+			openapiDocs(),
 		],
 	})
 	await dispatcher.start()
@@ -136,7 +141,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 
 	let stopped: Promise<void> | null = null
 	const running: Running = {
-		url, config, store, catalog, dispatcher, log, metrics, retention,
+		url, app, config, store, catalog, dispatcher, log, metrics, retention,
 		async reload() {
 			const next = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
 			const problems = 'errors' in next ? next.errors : []

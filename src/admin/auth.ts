@@ -7,8 +7,8 @@ import { bearer, tokenMatches } from '../auth'
 import type { Catalog } from '../catalog'
 import { HttpError, unauthorized } from '../errors'
 
-/** Far above any endpoint or replay body; Bun refuses bigger ones before we see them. */
-const MAX_BODY_BYTES = 1 << 20
+/** Far above any endpoint or replay body, and below the cap at which Bun answers a bare 413 itself. */
+const MAX_BODY_BYTES = 512 * 1024
 
 const problems = new WeakMap<Request, HttpError>()
 

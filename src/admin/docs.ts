@@ -2,6 +2,7 @@
 // validate it. Query parameters are documented by @elysiajs/openapi from the
 // route's `query` schema; bodies and answers are written here, because an
 // action body is optional and Elysia's own body hook would call it required.
+import type { DocumentDecoration } from 'elysia'
 import { z } from 'zod'
 import { errorBody } from './model/common'
 
@@ -32,7 +33,6 @@ export interface OpSpec {
 	description?: string
 	/** `action`: optional body, empty or `{}` accepted */
 	body?: { schema: z.ZodType; action?: boolean; example?: unknown }
-	query?: boolean
 	ok: Answer | Answer[]
 	/** what a 404 says is missing: 'flow', 'endpoint', 'job', ... */
 	notFound?: string
@@ -48,7 +48,7 @@ function errorAnswers(op: OpSpec): Record<string, unknown> {
 	}
 	if (op.body) {
 		out[400] = { description: 'The body is not JSON', content: json(jsonSchema(errorBody, 'output'), error('malformed_json', 'body is not valid JSON')) }
-		out[413] = { description: 'The body is larger than 1 MiB', content: json(jsonSchema(errorBody, 'output'), error('body_too_large', 'body is larger than 1048576 bytes')) }
+		out[413] = { description: 'The body is larger than 512 KiB', content: json(jsonSchema(errorBody, 'output'), error('body_too_large', 'body is larger than 524288 bytes')) }
 	}
 	if (op.notFound) {
 		out[404] = { description: `No such ${op.notFound}`, content: json(jsonSchema(errorBody, 'output'), error('not_found', `${op.notFound.split(' ').pop()} not found`)) }
@@ -59,7 +59,8 @@ function errorAnswers(op: OpSpec): Record<string, unknown> {
 			content: json(jsonSchema(errorBody, 'output'), error(op.conflicts[0], 'see the message')),
 		}
 	}
-	if (op.body || op.query) {
+	{
+		// every admin route refuses unknown query keys, so every one can answer 422
 		const codes = ['invalid_request', ...(op.unprocessable ?? [])]
 		out[422] = {
 			description: `A value fails its check (codes ${codes.map((c) => `\`${c}\``).join(', ')}); \`path\` names the field, the value is never repeated`,
@@ -69,7 +70,7 @@ function errorAnswers(op: OpSpec): Record<string, unknown> {
 	return out
 }
 
-export function doc(op: OpSpec) {
+export function doc(op: OpSpec): DocumentDecoration {
 	const answers = Array.isArray(op.ok) ? op.ok : [op.ok]
 	const responses: Record<string, unknown> = {}
 	for (const a of answers) responses[a.status ?? 200] = { description: a.description, content: json(jsonSchema(a.schema, 'output'), a.example) }
@@ -88,5 +89,5 @@ export function doc(op: OpSpec) {
 			},
 		} : {}),
 		responses,
-	}
+	} as DocumentDecoration
 }

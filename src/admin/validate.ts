@@ -19,19 +19,35 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.outp
 }
 
 /**
- * A copy of `schema` whose Standard Schema `validate` throws our 422 instead
- * of reporting issues. Elysia validates query strings with it before the
+ * Elysia's query parser (for Standard Schema routes) splits values at commas
+ * and parses values that look like JSON; our parameters are plain strings, so
+ * they are put back together before validation.
+ */
+function queryStrings(query: unknown): unknown {
+	if (typeof query !== 'object' || query === null) return query
+	// no prototype: a key named __proto__ stays a key, and is refused as unknown
+	const out: Record<string, unknown> = Object.create(null)
+	for (const [k, v] of Object.entries(query)) {
+		const text = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x))
+		out[k] = Array.isArray(v) ? v.map(text).join(',') : typeof v === 'object' && v !== null ? text(v) : v
+	}
+	return out
+}
+
+/**
+ * A copy of a query `schema` whose Standard Schema `validate` throws our 422
+ * instead of reporting issues. Elysia validates the query with it before the
  * handler runs, and @elysiajs/openapi still documents it as the zod schema it
  * is (vendor `zod`, converted by z.toJSONSchema). Elysia's own validation
  * error would echo the submitted value and lose the field of an unknown key.
  */
-export function strict<T extends z.ZodType>(schema: T): T {
+export function strictQuery<T extends z.ZodType>(schema: T): T {
 	const copy = schema.clone() as T
 	const standard = copy['~standard']
 	Object.defineProperty(copy, '~standard', {
 		configurable: true,
 		enumerable: false,
-		value: { ...standard, validate: (value: unknown) => ({ value: validate(schema, value) }) },
+		value: { ...standard, validate: (value: unknown) => ({ value: validate(schema, queryStrings(value)) }) },
 	})
 	return copy
 }

@@ -60,11 +60,11 @@ export function flowSigningView(flow: FlowConfig) {
 	}
 }
 
-/** 1 + the retry schedule, counted from the attempts made before the last replay; a test job gets one try. */
+/** 1 + the job's retry schedule as the catalog has it now; a test job is never retried. */
 export function maxAttempts(catalog: Catalog, job: JobRecord): number {
 	if (job.test) return 1
 	const view = catalog.flow(job.flow)
-	return job.scheduleBase + 1 + catalog.retrySchedule(view?.flow, catalog.endpoint(job.flow, job.endpoint)).length
+	return 1 + catalog.retrySchedule(view?.flow, catalog.endpoint(job.flow, job.endpoint)).length
 }
 
 export function jobView(catalog: Catalog, job: JobRecord, route: Route | null) {

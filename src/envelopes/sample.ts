@@ -2,13 +2,18 @@
 
 import type { EnvelopeSpec, FlowConfig } from '../domain'
 import { put } from './object'
+import { PLATFORM_ACTIONS } from './routes'
 import { dataPathsOfEndpoints } from './url'
 
 function baseSample(spec: EnvelopeSpec, flow: FlowConfig): { type: string; data: Record<string, unknown> } {
 	if (spec.kind === 'builtin') {
 		switch (spec.name) {
-			case 'platform-action':
-				return { type: 'Users Created', data: { username: 'test.user' } }
+			case 'platform-action': {
+				// a flow may narrow the actions it takes; the slugs cover every route shape
+				const type = flow.events?.find((t) => PLATFORM_ACTIONS.includes(t)) ?? 'Users Created'
+				if (type === 'Users Created') return { type, data: { username: 'test.user' } }
+				return { type, data: { kappSlug: 'test-kapp', formSlug: 'test-form', datastoreFormSlug: 'test-datastore-form' } }
+			}
 			case 'record-event':
 				return { type: firstType(flow), data: { recordId: 'rec_test', organizationId: 'org_test' } }
 			case 'campaign':

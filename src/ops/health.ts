@@ -1,4 +1,9 @@
 import { Elysia } from 'elysia'
+import { z } from 'zod'
+
+const ok = z.object({ status: z.literal('ok') })
+const down = z.object({ status: z.literal('unavailable'), reason: z.string() })
+const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: z.toJSONSchema(schema) as object } } })
 
 export interface Readiness {
 	/** null when ready, else the reason */
@@ -7,11 +12,18 @@ export interface Readiness {
 
 export function healthRoutes(ready: Readiness) {
 	return new Elysia({ name: 'health' })
-		.get('/healthz', () => ({ status: 'ok' }), { detail: { tags: ['ops'], summary: 'The process is up' } })
+		.get('/healthz', () => ({ status: 'ok' }), {
+			detail: { tags: ['ops'], summary: 'The process is up', responses: { 200: json('the process runs', ok) } },
+		})
 		.get('/readyz', async ({ set }) => {
 			const reason = await ready.check()
 			if (reason === null) return { status: 'ok' }
 			set.status = 503
 			return { status: 'unavailable', reason }
-		}, { detail: { tags: ['ops'], summary: 'The store takes writes, migrations are applied and the dispatcher runs' } })
+		}, {
+			detail: {
+				tags: ['ops'], summary: 'The store takes writes, migrations are applied and the dispatcher runs',
+				responses: { 200: json('ready', ok), 503: json('not ready, with the reason', down) },
+			},
+		})
 }

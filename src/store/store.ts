@@ -166,8 +166,9 @@ export interface Store {
 	replayJob(id: string, now: number): Promise<JobChange>
 	cancelJob(id: string, now: number): Promise<JobChange>
 	lastJobPk(): Promise<number>
-	/** one short transaction: replays up to `limit` matching jobs whose pk is above `afterPk` */
-	replayJobsChunk(filter: BulkReplayFilter, afterPk: number, limit: number, now: number): Promise<{ replayed: number; lastPk: number | null }>
+	/** one short transaction: replays up to `limit` matching jobs whose pk is above `afterPk`; `next` is where to go on, null when done */
+	replayJobsChunk(filter: BulkReplayFilter, afterPk: number, limit: number, now: number): Promise<{ replayed: number; next: number | null }>
+	/** every job, test ones included (as job lists show them) */
 	jobCounts(flow: string | null): Promise<Array<{ flow: string; endpoint: string; status: DeliveryStatus; count: number }>>
 	listEvents(filter: EventFilter, page: Page): Promise<Array<StoredEvent & { pk: number }>>
 	findEvents(id: string, flow: string | null): Promise<Array<StoredEvent & { pk: number }>>

@@ -25,3 +25,10 @@ describe('sampleEvent', () => {
 		expect(sampleEvent(envelope, makeFlow({ envelope, events: null })).type).toBe('hookgate.test')
 	})
 })
+
+test('a platform-action flow that narrows its actions gets a sample of one it takes, valid for its route', () => {
+	const flow = makeFlow({ envelope: { kind: 'builtin', name: 'platform-action' }, events: ['Submission Submitted'] })
+	const s = sampleEvent(flow.envelope, flow)
+	expect(s.type).toBe('Submission Submitted')
+	expect(invalidData({ flow, type: s.type, data: s.data })).toBeNull()
+})

@@ -24,6 +24,6 @@ export const paging = {
 	cursor: z.string().min(1).max(64).optional().describe('`nextCursor` of the previous page'),
 }
 
-/** Action routes take an empty body or `{}`. */
+/** Action routes take an empty body or `{}`; routes without parameters take no query keys. */
 export const noInput = z.strictObject({})
 

@@ -39,8 +39,16 @@ export const endpointList = z.object({ items: z.array(endpointOut) })
 
 export const endpointInput = endpointInputSchema
 
+// null clears a key, so an endpoint as GET shows it can be sent back as it is
 export const endpointPatch = endpointInputSchema.extend({
 	url: z.string().optional(),
+	signing: z.strictObject({
+		scheme: signingSchemeSchema.optional(),
+		secret: z.string().min(1, 'must not be empty').nullish(),
+		header: z.string().min(1, 'must not be empty').nullish(),
+		encoding: encodingSchema.nullish(),
+		previous: z.strictObject({ secret: z.string().min(1, 'must not be empty'), until: z.string() }).nullish(),
+	}).nullish(),
 	headers: z.record(z.string(), headerValueSchema.nullable()).nullish(),
 }).describe('Any key of the endpoint. `headers` merge by name (null removes one); a redacted value sent back keeps the stored one.')
 

@@ -18,7 +18,7 @@ export const flowOut = z.object({
 	}).describe('defaults for the flow\'s endpoints'),
 	endpointLimit: z.number().int().describe('limits.endpointsPerFlow: configuration and API endpoints together'),
 	endpoints: z.array(endpointOut),
-	jobs: statusCounts.describe('all jobs of the flow by status, test jobs left out'),
+	jobs: statusCounts.describe('all jobs of the flow by status (test jobs included, as GET /jobs shows them)'),
 })
 
 export const flowList = z.object({ items: z.array(flowOut) })

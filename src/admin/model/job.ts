@@ -14,7 +14,7 @@ export const jobOut = z.object({
 	test: z.boolean().describe('a test send: one attempt, never retried, left out of stats'),
 	status: statusSchema,
 	attemptCount: int.describe('attempts made; the last one\'s run number'),
-	maxAttempts: int.describe('the run number the current retry schedule ends at: 1 + its length, after the attempts made before the last replay'),
+	maxAttempts: int.describe('1 + the length of the job\'s retry schedule (a replay starts the schedule afresh, so the run number can pass it)'),
 	nextAttemptAt: isoTime.nullable().describe('when a pending job is due; null otherwise'),
 	lastStatus: int.nullable(),
 	lastError: attemptError.nullable(),

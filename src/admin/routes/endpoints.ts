@@ -7,9 +7,11 @@ import { noInput } from '../model/common'
 import * as m from '../model/endpoint'
 import * as svc from '../services/endpoints'
 import { testSend } from '../services/test-send'
-import { validate } from '../validate'
+import { strictQuery, validate } from '../validate'
 
 const one = 'flow or endpoint'
+
+const noQuery = strictQuery(noInput)
 
 export function endpointRoutes(deps: AdminDeps) {
 	const body = adminBody(deps.catalog, false)
@@ -17,6 +19,7 @@ export function endpointRoutes(deps: AdminDeps) {
 	return new Elysia({ name: 'admin-endpoints', prefix: '/admin/v1/flows/:flow/endpoints' })
 		.onTransform(adminGuard(deps.catalog))
 		.get('', ({ params }) => svc.listEndpoints(deps, params.flow), {
+			query: noQuery,
 			detail: doc({
 				id: 'listEndpoints', tag: 'endpoints', summary: 'List a flow\'s endpoints',
 				description: 'Configuration endpoints first, then those added through the API. Secrets are redacted.',
@@ -29,6 +32,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			set.status = 201
 			return created
 		}, {
+			query: noQuery,
 			parse: [body, 'json'],
 			detail: doc({
 				id: 'createEndpoint', tag: 'endpoints', summary: 'Add an endpoint',
@@ -39,6 +43,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.get('/:endpoint', ({ params }) => svc.getEndpoint(deps, params.flow, params.endpoint), {
+			query: noQuery,
 			detail: doc({
 				id: 'getEndpoint', tag: 'endpoints', summary: 'Read an endpoint',
 				ok: { schema: m.endpointOut, description: 'the endpoint, secrets redacted', example: ex.endpointExample },
@@ -46,6 +51,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.patch('/:endpoint', ({ params, body: raw }) => svc.updateEndpoint(deps, params.flow, params.endpoint, validate(m.endpointPatch, raw)), {
+			query: noQuery,
 			parse: [body, 'json'],
 			detail: doc({
 				id: 'updateEndpoint', tag: 'endpoints', summary: 'Change an endpoint added through the API',
@@ -56,6 +62,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.delete('/:endpoint', ({ params }) => svc.deleteEndpoint(deps, params.flow, params.endpoint), {
+			query: noQuery,
 			detail: doc({
 				id: 'deleteEndpoint', tag: 'endpoints', summary: 'Remove an endpoint added through the API',
 				description: 'Its pending jobs are cancelled.',
@@ -67,6 +74,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			validate(noInput, raw)
 			return svc.setEnabled(deps, params.flow, params.endpoint, true, null)
 		}, {
+			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
 				id: 'enableEndpoint', tag: 'endpoints', summary: 'Enable an endpoint',
@@ -80,6 +88,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			const input = validate(m.disableInput, raw)
 			return svc.setEnabled(deps, params.flow, params.endpoint, false, input.reason ?? null)
 		}, {
+			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
 				id: 'disableEndpoint', tag: 'endpoints', summary: 'Disable an endpoint',
@@ -93,6 +102,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			const input = validate(m.rotateInput, raw)
 			return svc.rotateSecret(deps, params.flow, params.endpoint, input.graceSeconds ?? 86_400)
 		}, {
+			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
 				id: 'rotateEndpointSecret', tag: 'endpoints', summary: 'Rotate an endpoint\'s signing secret',
@@ -103,6 +113,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.post('/:endpoint/test', ({ params, body: raw }) => testSend(deps, params.flow, params.endpoint, validate(m.testInput, raw)), {
+			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
 				id: 'testEndpoint', tag: 'endpoints', summary: 'Send a test event now',

@@ -48,7 +48,7 @@ function mergeHeaders(stored: Record<string, HeaderValue>, patch: EndpointPatch[
 	return out as HeadersInput
 }
 
-function mergeSigning(current: SigningInput | null, patch: SigningInput | null, stored: SigningConfig): SigningInput | null {
+function mergeSigning(current: SigningInput | null, patch: NonNullable<EndpointPatch['signing']> | null, stored: SigningConfig): SigningInput | null {
 	if (patch === null) return null
 	// a new scheme starts from nothing: the old secret, header and encoding do not fit it
 	const base: Record<string, unknown> = patch.scheme !== undefined && patch.scheme !== stored.scheme ? {} : { ...current }

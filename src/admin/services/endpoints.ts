@@ -73,7 +73,7 @@ export function updateEndpoint(deps: AdminDeps, flowId: string, id: string, patc
 		const next: EndpointConfig = { ...r.endpoint, enabled: true }
 		await deps.catalog.putApiEndpoint(flowId, next, now)
 		if (patch.enabled != null) await switchState(deps, flowId, id, patch.enabled, null, now)
-		const secret = shownSecret(next, view, patch.signing?.secret, endpoint.signing.secret)
+		const secret = shownSecret(next, view, patch.signing?.secret ?? undefined, endpoint.signing.secret)
 		return { ...endpointView(deps.catalog, flowId, next), ...(secret !== null ? { secret } : {}) }
 	})
 }

@@ -92,13 +92,12 @@ export async function bulkReplay(deps: AdminDeps, input: z.output<typeof bulkRep
 		maxPk: await deps.store.lastJobPk(),
 	}
 	let replayed = 0
-	let after = 0
-	for (;;) {
+	let after: number | null = 0
+	while (after !== null) {
 		const chunk = await deps.store.replayJobsChunk(filter, after, REPLAY_CHUNK, deps.now())
 		replayed += chunk.replayed
-		if (chunk.lastPk === null || chunk.replayed < REPLAY_CHUNK) break
-		after = chunk.lastPk
-		deps.dispatcher.notify()
+		after = chunk.next
+		if (chunk.replayed > 0) deps.dispatcher.notify()
 		await new Promise((resolve) => setImmediate(resolve))
 	}
 	if (replayed > 0) deps.dispatcher.notify()

@@ -24,7 +24,7 @@ export async function testSend(deps: AdminDeps, flowId: string, id: string, inpu
 	const sessionId = input.sessionId ?? null
 
 	// the flow's own rules still hold: a test event is one the flow could really send
-	const accepted = isPlatformAction(flow) ? PLATFORM_ACTIONS : flow.events
+	const accepted = flow.events ?? (isPlatformAction(flow) ? PLATFORM_ACTIONS : null)
 	if (accepted && !accepted.includes(type)) throw new HttpError(422, 'unknown_event_type', `event type "${type}" is not declared by flow "${flowId}"`, { path: 'type' })
 	const bad = invalidData({ flow, type, data })
 	if (bad) throw new HttpError(422, 'invalid_data', bad.message, { field: bad.field, path: bad.field })

@@ -14,7 +14,8 @@ type Stored = StoredEvent & { pk: number }
 export function listEvents(client: Database, f: EventFilter, page: Page): Stored[] {
 	const terms: string[] = []
 	const args: Array<string | number> = []
-	if (f.flow !== undefined) { terms.push('flow = ?'); args.push(f.flow) }
+	// `+flow` walks pks newest first instead of sorting every event of the flow; a session is selective
+	if (f.flow !== undefined) { terms.push(f.sessionId !== undefined ? 'flow = ?' : '+flow = ?'); args.push(f.flow) }
 	if (f.type !== undefined) { terms.push('type = ?'); args.push(f.type) }
 	if (f.sessionId !== undefined) { terms.push('session_id = ?'); args.push(f.sessionId) }
 	if (page.beforePk !== null) { terms.push('pk < ?'); args.push(page.beforePk) }

@@ -2,9 +2,10 @@
 // keyset on deliveries.pk, newest first: a row inserted while someone pages
 // gets a higher pk, so it can never shift a page that is being read.
 import type { Database } from 'bun:sqlite'
-import type { AttemptErrorClass, DeliveryStatus } from '../../domain'
+import { DELIVERY_STATUSES, type AttemptErrorClass, type DeliveryStatus } from '../../domain'
 import type { BulkReplayFilter, JobChange, JobFilter, JobRecord, Page } from '../store'
 import type { AttemptRecord } from '../types'
+import { firstPkAt, SLACK_MS } from './admin-scan'
 
 interface JobRow {
 	pk: number; id: string; flow: string; endpoint: string; event_pk: number; event_id: string; event_type: string
@@ -28,14 +29,20 @@ export const toJob = (r: JobRow): JobRecord => ({
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',')
 
-/** WHERE terms and their values; selective event filters go through the events indexes. */
-function where(f: JobFilter): { sql: string; args: Array<string | number> } {
+/**
+ * WHERE terms and their values. Job columns named in `unindexed` are written
+ * `+d.x`, which keeps SQLite off their indexes: walking the rowid newest first
+ * beats reading an index whose matches must then all be sorted. The event
+ * filters go through the events indexes either way.
+ */
+function where(f: JobFilter, unindexed: ReadonlyArray<'flow' | 'endpoint' | 'status'> = []): { sql: string; args: Array<string | number> } {
 	const terms: string[] = []
 	const args: Array<string | number> = []
 	const add = (term: string, ...values: Array<string | number>) => { terms.push(term); args.push(...values) }
-	if (f.flow !== undefined) add('d.flow = ?', f.flow)
-	if (f.endpoint !== undefined) add('d.endpoint = ?', f.endpoint)
-	if (f.statuses?.length) add(`d.status IN (${marks(f.statuses.length)})`, ...f.statuses)
+	const col = (name: 'flow' | 'endpoint' | 'status') => (unindexed.includes(name) ? `+d.${name}` : `d.${name}`)
+	if (f.flow !== undefined) add(`${col('flow')} = ?`, f.flow)
+	if (f.endpoint !== undefined) add(`${col('endpoint')} = ?`, f.endpoint)
+	if (f.statuses?.length) add(`${col('status')} IN (${marks(f.statuses.length)})`, ...f.statuses)
 	if (f.eventId !== undefined) {
 		add(`d.event_pk IN (SELECT pk FROM events WHERE id = ?${f.flow !== undefined ? ' AND flow = ?' : ''})`, f.eventId, ...(f.flow !== undefined ? [f.flow] : []))
 	}
@@ -50,11 +57,49 @@ function where(f: JobFilter): { sql: string; args: Array<string | number> } {
 	return { sql: terms.join(' AND '), args }
 }
 
+const ALL = ['flow', 'endpoint', 'status'] as const
+
+/** Past this many matches of the indexed filters, walking pks finds a page sooner than sorting the matches. */
+const DENSE = 2000
+
+interface Plan {
+	/** an INDEXED BY clause, or '' */
+	from: string
+	unindexed: ReadonlyArray<'flow' | 'endpoint' | 'status'>
+	/** the filter, restated where the index needs it (same rows) */
+	filter: JobFilter
+}
+
+/**
+ * How to read a page: a selective filter (an event, a session, or few jobs of
+ * a flow, endpoint or status) reads its index and sorts the few it found; a
+ * common one walks the newest pks until the page is full. A bounded probe of
+ * the index tells them apart, so a page of a million jobs costs milliseconds.
+ */
+function planFor(client: Database, f: JobFilter): Plan {
+	const walk: Plan = { from: '', unindexed: ALL, filter: f }
+	if (f.eventId !== undefined || (f.sessionId !== undefined && f.flow !== undefined)) return walk
+	let index: Plan
+	if (f.updatedSince !== undefined) {
+		// "what changed lately" (the viewer's poll): (status, updated_at) holds the answer; every status spelled out to use it
+		index = { from: ' INDEXED BY deliveries_status_updated', unindexed: ['flow', 'endpoint'], filter: { ...f, statuses: f.statuses ?? [...DELIVERY_STATUSES] } }
+	} else if (f.statuses?.length && f.endpoint === undefined) {
+		index = { from: ' INDEXED BY deliveries_status_due', unindexed: ['flow'], filter: f }
+	} else if (f.flow !== undefined) {
+		index = { from: ' INDEXED BY deliveries_claim', unindexed: [], filter: f }
+	} else return walk
+	const g = index.filter
+	const w = where({ flow: g.flow, endpoint: g.endpoint, statuses: g.statuses, updatedSince: g.updatedSince }, index.unindexed)
+	const r = client.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM deliveries d${index.from} WHERE ${w.sql} LIMIT ${DENSE})`).get(...w.args) as { n: number }
+	return r.n >= DENSE ? walk : index
+}
+
 export function listJobs(client: Database, f: JobFilter, page: Page): JobRecord[] {
-	const w = where(f)
+	const plan = planFor(client, f)
+	const w = where(plan.filter, plan.unindexed)
 	const terms = [w.sql, page.beforePk !== null ? 'd.pk < ?' : ''].filter(Boolean)
 	const args = [...w.args, ...(page.beforePk !== null ? [page.beforePk] : []), page.limit]
-	const sql = `${SELECT_JOB}${terms.length ? ` WHERE ${terms.join(' AND ')}` : ''} ORDER BY d.pk DESC LIMIT ?`
+	const sql = `${SELECT_JOB.replace('FROM deliveries d', `FROM deliveries d${plan.from}`)}${terms.length ? ` WHERE ${terms.join(' AND ')}` : ''} ORDER BY d.pk DESC LIMIT ?`
 	return (client.query(sql).all(...args) as JobRow[]).map(toJob)
 }
 
@@ -117,23 +162,34 @@ export function lastJobPk(client: Database): number {
 	return (client.query('SELECT COALESCE(MAX(pk), 0) AS pk FROM deliveries').get() as { pk: number }).pk
 }
 
-/** One short transaction of a bulk replay: the next `limit` matching jobs after `afterPk`. */
-export function replayJobsChunk(client: Database, f: BulkReplayFilter, afterPk: number, limit: number, now: number): { replayed: number; lastPk: number | null } {
-	const w = where({ flow: f.flow, endpoint: f.endpoint, statuses: f.statuses, since: f.since, until: f.until })
+/** Rows a bulk-replay chunk looks at, at most, whatever it finds: bounded work per transaction. */
+const REPLAY_SCAN = 50_000
+
+/**
+ * One short transaction of a bulk replay: up to `limit` matching jobs after
+ * `afterPk`, looking at no more than REPLAY_SCAN rows. `next` is where the
+ * following chunk starts, null when the range is done.
+ */
+export function replayJobsChunk(client: Database, f: BulkReplayFilter, afterPk: number, limit: number, now: number): { replayed: number; next: number | null } {
+	// skip the history before the range; jobs are created in pk order
+	const from = Math.max(afterPk, firstPkAt(client, 'deliveries', 'created_at', f.since - SLACK_MS) - 1)
+	const to = Math.min(from + REPLAY_SCAN, f.maxPk)
+	const w = where({ flow: f.flow, endpoint: f.endpoint, statuses: f.statuses, since: f.since, until: f.until }, ALL)
 	const sql = `UPDATE deliveries SET ${REPLAY_SET} WHERE pk IN (
 		SELECT d.pk FROM deliveries d
-		WHERE ${w.sql} AND d.status != 'delivering' AND d.test = 0 AND d.pk > ? AND d.pk <= ? ORDER BY d.pk LIMIT ?)
+		WHERE ${w.sql} AND +d.status != 'delivering' AND d.test = 0 AND d.pk > ? AND d.pk <= ? ORDER BY d.pk LIMIT ?)
 		RETURNING pk`
 	return client.transaction(() => {
-		const rows = client.query(sql).all(now, now, ...w.args, afterPk, f.maxPk, limit) as Array<{ pk: number }>
-		const lastPk = rows.reduce<number | null>((m, r) => (m === null || r.pk > m ? r.pk : m), null)
-		return { replayed: rows.length, lastPk }
+		const rows = client.query(sql).all(now, now, ...w.args, from, to, limit) as Array<{ pk: number }>
+		const last = rows.reduce((m, r) => Math.max(m, r.pk), from)
+		const next = rows.length === limit ? last : to
+		return { replayed: rows.length, next: next >= f.maxPk ? null : next }
 	})()
 }
 
-/** Jobs by flow, endpoint and status, test jobs left out. */
+/** Jobs by flow, endpoint and status, test jobs included as in job lists: counted from an index alone. */
 export function jobCounts(client: Database, flow: string | null): Array<{ flow: string; endpoint: string; status: DeliveryStatus; count: number }> {
-	const sql = `SELECT flow, endpoint, status, COUNT(*) AS count FROM deliveries WHERE test = 0${flow !== null ? ' AND flow = ?' : ''}
+	const sql = `SELECT flow, endpoint, status, COUNT(*) AS count FROM deliveries${flow !== null ? ' WHERE flow = ?' : ''}
 		GROUP BY flow, endpoint, status`
 	return client.query(sql).all(...(flow !== null ? [flow] : [])) as Array<{ flow: string; endpoint: string; status: DeliveryStatus; count: number }>
 }

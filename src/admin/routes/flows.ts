@@ -1,0 +1,31 @@
+import { Elysia } from 'elysia'
+import { adminGuard } from '../auth'
+import type { AdminDeps } from '../deps'
+import { doc } from '../docs'
+import * as ex from '../examples'
+import { noInput } from '../model/common'
+import * as m from '../model/flow'
+import * as svc from '../services/flows'
+import { strictQuery } from '../validate'
+
+const noQuery = strictQuery(noInput)
+
+export function flowRoutes(deps: AdminDeps) {
+	return new Elysia({ name: 'admin-flows', prefix: '/admin/v1/flows' })
+		.onTransform(adminGuard(deps.catalog))
+		.get('', () => svc.listFlows(deps), {
+			query: noQuery,
+			detail: doc({
+				id: 'listFlows', tag: 'flows', summary: 'List flows with their endpoints and job counts',
+				ok: { schema: m.flowList, description: 'every flow of the configuration', example: { items: [ex.flowExample] } },
+			}),
+		})
+		.get('/:flow', ({ params }) => svc.getFlow(deps, params.flow), {
+			query: noQuery,
+			detail: doc({
+				id: 'getFlow', tag: 'flows', summary: 'Read a flow with its endpoints and job counts',
+				ok: { schema: m.flowOut, description: 'the flow', example: ex.flowExample },
+				notFound: 'flow',
+			}),
+		})
+}

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { expectError } from './support'
+import { startFixture, type Fixture } from './fixture'
+
+let f: Fixture
+beforeAll(async () => { f = await startFixture() })
+afterAll(() => f.stop())
+
+const add = '/admin/v1/flows/billing/endpoints'
+
+test('a body that is not JSON is a 400 malformed_json, whatever the route', async () => {
+	for (const [method, path] of [['POST', add], ['PATCH', `${add}/crm`], ['POST', `${add}/crm/disable`], ['POST', '/admin/v1/jobs/replay'], ['POST', '/admin/v1/jobs/x/cancel']]) {
+		const res = await f.admin.call(method, path, undefined, { raw: '{"url": "http://x", oops}', headers: { 'content-type': 'application/json' } })
+		expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 400, body: { error: { code: 'malformed_json', message: 'body is not valid JSON' } } })
+	}
+})
+
+test('actions take an empty body or {}; other bodies are required', async () => {
+	expect((await f.admin.call('POST', `${add}/crm/enable`, undefined, { raw: '' })).status).toBe(200)
+	expect((await f.admin.call('POST', `${add}/crm/enable`, undefined, { raw: '  ' })).status).toBe(200)
+	expect((await f.admin.post(`${add}/crm/enable`, {})).status).toBe(200)
+	expectError(await f.admin.call('POST', add, undefined, { raw: '' }), 400, 'malformed_json')
+	const notObject = await f.admin.post(`${add}/crm/enable`, [])
+	expectError(notObject, 422, 'invalid_request')
+})
+
+test('JSON is read whatever the content-type says', async () => {
+	const res = await f.admin.call('POST', `${add}/crm/disable`, undefined, { raw: '{"reason":"plain text"}', headers: { 'content-type': 'text/plain' } })
+	expect(res.body.disabledReason).toBe('plain text')
+	await f.admin.post(`${add}/crm/enable`)
+})
+
+test('a body over 512 KiB is refused with 413 body_too_large', async () => {
+	const res = await f.admin.call('POST', add, undefined, { raw: JSON.stringify({ url: 'http://x', body: { pad: 'x'.repeat(600 * 1024) } }) })
+	expectError(res, 413, 'body_too_large')
+})
+
+test('a 422 names every bad field and never repeats a submitted value', async () => {
+	const res = await f.admin.post(add, { url: 'mailto:SECRET-1', signing: { scheme: 'hmac-sha256', secret: 'SECRET2' }, rateLimit: -1, extra: 'SECRET-3' })
+	expectError(res, 422, 'invalid_request')
+	expect(res.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['extra', 'rateLimit'])
+	expect(res.text).not.toMatch(/SECRET/)
+	const deeper = await f.admin.post(add, { url: 'mailto:SECRET-1', signing: { scheme: 'hmac-sha256', secret: 'SECRET2' } })
+	expect(deeper.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['signing.secret', 'url'])
+	expect(deeper.text).not.toMatch(/SECRET/)
+	const query = await f.admin.get('/admin/v1/jobs?limit=SECRET&since=SECRET&oddkey=SECRET')
+	expect(query.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['limit', 'oddkey', 'since'])
+	expect(query.text).not.toMatch(/SECRET/)
+})
+
+test('unknown query keys are refused on every route, naming the key', async () => {
+	for (const [method, path] of [['GET', '/admin/v1/flows'], ['GET', '/admin/v1/flows/billing'], ['GET', `${add}/crm`], ['POST', `${add}/crm/enable`], ['POST', '/admin/v1/jobs/x/cancel'], ['DELETE', `${add}/crm`]]) {
+		const res = await f.admin.call(method, `${path}?verbose=1`)
+		expect({ path, status: res.status, at: res.body.error?.path }).toEqual({ path, status: 422, at: 'verbose' })
+	}
+	expectError(await f.admin.post('/admin/v1/jobs/x/cancel', { hard: true }), 422, 'invalid_request')
+})
