@@ -61,3 +61,32 @@ test('the binary prints its version and checks a config', () => {
 	expect(r.exitCode).toBe(1)
 	expect(r.stdout.toString()).toContain(`${bad}:2:9 flows[0].id:`)
 })
+
+test('the compiled binary serves /openapi.json, Swagger UI and its assets with no outside host', async () => {
+	const dir = tempDir('hookgate-bin-')
+	const port = freePort()
+	const cfg = writeConfig(dir, config(port))
+	const child = await spawnServe([BINARY], cfg, port, dir)
+	try {
+		const doc = await fetch(`${child.url}/openapi.json`)
+		expect(doc.status).toBe(200)
+		const spec = (await doc.json()) as { openapi: string; paths: Record<string, unknown> }
+		expect(spec.openapi).toStartWith('3.')
+		expect(Object.keys(spec.paths)).toContain('/admin/v1/jobs')
+		const page = await fetch(`${child.url}/docs`)
+		expect(page.status).toBe(200)
+		const html = await page.text()
+		const refs = [...html.matchAll(/(?:src|href)=["']([^"']+)["']/g)].map((m) => m[1])
+		expect(refs.length).toBeGreaterThan(0)
+		for (const ref of refs) {
+			expect(ref).not.toMatch(/^(https?:)?\/\//)
+			const asset = await fetch(new URL(ref, `${child.url}/docs`))
+			expect(asset.status).toBe(200)
+			expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000)
+		}
+		expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[a-z]/i)
+	} finally {
+		child.kill('SIGTERM')
+		await child.exited
+	}
+}, 60_000)
