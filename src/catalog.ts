@@ -78,9 +78,11 @@ export class Catalog {
 	}
 
 	async saveState(s: EndpointStateRecord) {
+		const before = this.states.get(key(s.flow, s.endpoint))
 		await this.store.saveEndpointState(s)
 		this.states.set(key(s.flow, s.endpoint), s)
-		for (const l of this.listeners) l()
+		// a failure count changes often and routes nothing; only switching on or off does
+		if ((before?.enabled ?? true) !== s.enabled) for (const l of this.listeners) l()
 	}
 
 	/** The YAML's `enabled: false` wins over any state set through the API. */

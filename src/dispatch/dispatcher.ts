@@ -33,11 +33,18 @@ export class Dispatcher {
 	private inflightJobs = new Map<number, Promise<void>>()
 	private abandoned = new Set<number>()
 	private wakeRequested = false
-	private wake: (() => void) | null = null
+	private waker: (() => void) | null = null
 	private completions: Array<{ flow: string; endpoint: string; c: Completion }> = []
 	private flushing: Promise<void> | null = null
 	private eventCache = new Map<number, StoredEvent>()
 	private buckets = new Map<string, TokenBucket>()
+	/**
+	 * The next due time of each endpoint as far as this process knows (Infinity:
+	 * nothing pending). Absent means unknown: the next pass claims to find out.
+	 * Ingest and finished tries keep it current; anything else (a replay, an
+	 * enable, a reload) calls notify(), which forgets it all.
+	 */
+	private due = new Map<string, number>()
 	lastLoopAt = 0
 
 	constructor(private deps: DispatcherDeps) {
@@ -58,17 +65,27 @@ export class Dispatcher {
 		})
 	}
 
+	/** Something outside changed jobs (replay, enable, reload): forget what is known to be due, look again. */
 	notify() {
+		this.due.clear()
+		this.wake()
+	}
+
+	private wake() {
 		this.wakeRequested = true
-		const w = this.wake
-		this.wake = null
+		const w = this.waker
+		this.waker = null
 		w?.()
 	}
 
 	private remember(events: IngestedEvent[]) {
-		for (const e of events) if (e.stored) this.eventCache.set(e.stored.pk, e.stored)
+		for (const e of events) {
+			if (!e.stored) continue
+			this.eventCache.set(e.stored.pk, e.stored)
+			for (const d of e.deliveries) this.due.set(key(e.stored.flow, d.endpoint), e.stored.acceptedAt)
+		}
 		while (this.eventCache.size > EVENT_CACHE) this.eventCache.delete(this.eventCache.keys().next().value!)
-		this.notify()
+		this.wake()
 	}
 
 	private targets(): Array<{ flow: string; endpoint: EndpointConfig }> {
@@ -89,37 +106,47 @@ export class Dispatcher {
 			const targets = this.targets()
 			// rotate the starting endpoint so no endpoint always claims first
 			rotate = (rotate + 1) % Math.max(targets.length, 1)
-			const plans = this.plan(targets, rotate, now)
+			const { plans, earliest: planned, starved } = this.plan(targets, rotate, now)
 			// every claim of this pass goes into one transaction (the store's write queue)
 			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
-			let earliest = now + MAX_SLEEP_MS
+			let earliest = planned
+			let unused = 0
 			for (let i = 0; i < plans.length; i++) {
 				const jobs = claimed[i]
+				const k = key(plans[i].flow, plans[i].endpoint.id)
 				if (jobs.length > 0) {
 					plans[i].bucket?.take(jobs.length, now)
 					await this.launch(jobs)
 				}
-				if (jobs.length === plans[i].free) earliest = now
-				else {
+				unused += plans[i].free - jobs.length
+				if (jobs.length === plans[i].free) {
+					this.due.delete(k)
+					earliest = now
+				} else {
 					const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
+					if (!this.due.has(k)) this.due.set(k, due ?? Infinity)
 					if (due !== null) earliest = Math.min(earliest, due)
 				}
 			}
-			for (const wait of this.rateWaits) earliest = Math.min(earliest, now + wait)
+			// slots planned for an endpoint with less to do than its share go to the others at once
+			if (starved && unused > 0) earliest = now
 			await this.sleepUntil(earliest)
 		}
 	}
 
-	private rateWaits: number[] = []
-
-	/** How many jobs to claim for each endpoint now, within both caps. */
+	/**
+	 * How many jobs to claim for each endpoint now, within both caps. Endpoints
+	 * known to have nothing due are skipped; the rest share the free slots.
+	 */
 	private plan(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number) {
 		const plans: Array<{ flow: string; endpoint: EndpointConfig; free: number; lease: number; bucket: TokenBucket | null }> = []
-		this.rateWaits = []
-		let budget = this.deps.catalog.config.delivery.concurrency - this.inflightTotal
-		for (let i = 0; i < targets.length && budget > 0; i++) {
+		let earliest = now + MAX_SLEEP_MS
+		const eligible: Array<{ flow: string; endpoint: EndpointConfig; k: string; freeEndpoint: number }> = []
+		for (let i = 0; i < targets.length; i++) {
 			const { flow, endpoint } = targets[(i + rotate) % targets.length]
 			const k = key(flow, endpoint.id)
+			const known = this.due.get(k)
+			if (known !== undefined && known > now) { earliest = Math.min(earliest, known); continue }
 			const cap = this.deps.catalog.concurrency(endpoint)
 			const busy = this.inflight.get(k) ?? 0
 			const freeEndpoint = cap - busy
@@ -127,11 +154,18 @@ export class Dispatcher {
 			// busy endpoint waits until a quarter of its slots are free (a finished
 			// try always wakes the loop, so nothing is stranded).
 			if (freeEndpoint <= 0 || (busy > 0 && freeEndpoint < Math.ceil(cap / 4))) continue
-			let free = Math.min(budget, freeEndpoint, CHUNK)
+			eligible.push({ flow, endpoint, k, freeEndpoint })
+		}
+		let budget = this.deps.catalog.config.delivery.concurrency - this.inflightTotal
+		const share = Math.max(1, Math.ceil(budget / Math.max(eligible.length, 1)))
+		let starved = false
+		for (const { flow, endpoint, k, freeEndpoint } of eligible) {
+			if (budget <= 0) { starved = true; break }
+			let free = Math.min(budget, freeEndpoint, CHUNK, share)
 			const bucket = this.bucket(k, endpoint.rateLimit)
 			if (bucket) {
 				const tokens = bucket.available(now)
-				if (tokens < 1) { this.rateWaits.push(bucket.waitMs(now)); continue }
+				if (tokens < 1) { earliest = Math.min(earliest, now + bucket.waitMs(now)); continue }
 				free = Math.min(free, tokens)
 			}
 			const view = this.deps.catalog.flow(flow)
@@ -139,7 +173,9 @@ export class Dispatcher {
 			plans.push({ flow, endpoint, free, lease, bucket })
 			budget -= free
 		}
-		return plans
+		// an endpoint held back by its share alone still has work: come back at once
+		if (plans.some((p) => p.free === share && share < Math.min(CHUNK, this.deps.catalog.concurrency(p.endpoint)))) starved = true
+		return { plans, earliest, starved }
 	}
 
 	private bucket(k: string, rate: number | null): TokenBucket | null {
@@ -153,8 +189,8 @@ export class Dispatcher {
 		const wait = t - this.deps.now()
 		if (this.wakeRequested || wait <= 0 || !this.running) return new Promise((r) => setImmediate(r))
 		return new Promise((resolve) => {
-			const timer = setTimeout(() => { this.wake = null; resolve() }, Math.min(wait, MAX_SLEEP_MS))
-			this.wake = () => { clearTimeout(timer); resolve() }
+			const timer = setTimeout(() => { this.waker = null; resolve() }, Math.min(wait, MAX_SLEEP_MS))
+			this.waker = () => { clearTimeout(timer); resolve() }
 		})
 	}
 
@@ -170,7 +206,7 @@ export class Dispatcher {
 				this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)
 				this.inflightTotal--
 				this.inflightJobs.delete(job.pk)
-				this.notify()
+				this.wake()
 			})
 			this.inflightJobs.set(job.pk, p)
 		}
@@ -183,6 +219,7 @@ export class Dispatcher {
 		if (!view || !endpoint || !event) {
 			// the endpoint left the config while the job was claimed: it waits, visible
 			await this.deps.store.release([job.pk], this.deps.now())
+			this.due.delete(key(job.flow, job.endpoint))
 			return
 		}
 		const n = job.attemptCount + 1
@@ -199,6 +236,11 @@ export class Dispatcher {
 		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
 		if (health.changed) await catalog.saveState(health.state)
 		if (health.disabled) this.deps.log.warn({ flow: job.flow, endpoint: job.endpoint, reason: health.disabled }, 'endpoint disabled')
+		if (c.status === 'pending') {
+			const k = key(job.flow, job.endpoint)
+			const known = this.due.get(k)
+			if (known !== undefined) this.due.set(k, Math.min(known, c.nextAttemptAt))
+		}
 		this.deps.onAttempt?.(job.flow, job.endpoint, c, { delivery: job.id, event: event.id })
 		this.completions.push({ flow: job.flow, endpoint: job.endpoint, c })
 		this.scheduleFlush()
@@ -227,7 +269,7 @@ export class Dispatcher {
 	async stop(graceMs: number) {
 		if (!this.running && this.inflightJobs.size === 0) return
 		this.running = false
-		this.notify()
+		this.wake()
 		await this.loopDone
 		const all = Promise.all([...this.inflightJobs.values()])
 		let timer: ReturnType<typeof setTimeout> | undefined
