@@ -31,6 +31,14 @@ export class Dispatcher {
 	private inflight = new Map<string, number>()
 	private inflightTotal = 0
 	private inflightJobs = new Map<number, Promise<void>>()
+	/**
+	 * Claimed jobs waiting for a slot, per endpoint: claims run ahead of the
+	 * slots (up to one more round), so a finished try starts the next one at
+	 * once instead of waiting for a claim's commit.
+	 */
+	private ready = new Map<string, Array<{ job: ClaimedJob; event: StoredEvent | undefined }>>()
+	private readyTotal = 0
+	private pumpFrom = 0
 	private abandoned = new Set<number>()
 	private wakeRequested = false
 	private waker: (() => void) | null = null
@@ -54,6 +62,8 @@ export class Dispatcher {
 
 	get alive() { return this.running }
 	get inFlight() { return this.inflightTotal }
+	/** claimed and waiting for a slot */
+	get claimedAhead() { return this.readyTotal }
 
 	async start() {
 		const recovered = await this.deps.store.recoverInFlight(this.deps.now())
@@ -148,15 +158,16 @@ export class Dispatcher {
 			const known = this.due.get(k)
 			if (known !== undefined && known > now) { earliest = Math.min(earliest, known); continue }
 			const cap = this.deps.catalog.concurrency(endpoint)
-			const busy = this.inflight.get(k) ?? 0
-			const freeEndpoint = cap - busy
+			const held = (this.inflight.get(k) ?? 0) + (this.ready.get(k)?.length ?? 0)
+			// room for a full round in flight and one claimed ahead
+			const freeEndpoint = 2 * cap - held
 			// Under load, claim in chunks rather than one job per finished try: a
-			// busy endpoint waits until a quarter of its slots are free (a finished
+			// busy endpoint waits until a quarter of a round is free (a finished
 			// try always wakes the loop, so nothing is stranded).
-			if (freeEndpoint <= 0 || (busy > 0 && freeEndpoint < Math.ceil(cap / 4))) continue
+			if (freeEndpoint <= 0 || (held > 0 && freeEndpoint < Math.ceil(cap / 4))) continue
 			eligible.push({ flow, endpoint, k, freeEndpoint })
 		}
-		let budget = this.deps.catalog.config.delivery.concurrency - this.inflightTotal
+		let budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.readyTotal
 		const share = Math.max(1, Math.ceil(budget / Math.max(eligible.length, 1)))
 		let starved = false
 		for (const { flow, endpoint, k, freeEndpoint } of eligible) {
@@ -174,7 +185,7 @@ export class Dispatcher {
 			budget -= free
 		}
 		// an endpoint held back by its share alone still has work: come back at once
-		if (plans.some((p) => p.free === share && share < Math.min(CHUNK, this.deps.catalog.concurrency(p.endpoint)))) starved = true
+		if (plans.some((p) => p.free === share && share < Math.min(CHUNK, 2 * this.deps.catalog.concurrency(p.endpoint)))) starved = true
 		return { plans, earliest, starved }
 	}
 
@@ -198,18 +209,62 @@ export class Dispatcher {
 		const missing = jobs.map((j) => j.eventPk).filter((pk) => !this.eventCache.has(pk))
 		const loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
 		for (const job of jobs) {
-			const event = this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk)
 			const k = key(job.flow, job.endpoint)
-			this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1)
-			this.inflightTotal++
-			const p = this.run(job, event).finally(() => {
-				this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)
-				this.inflightTotal--
-				this.inflightJobs.delete(job.pk)
-				this.wake()
-			})
-			this.inflightJobs.set(job.pk, p)
+			let queue = this.ready.get(k)
+			if (!queue) this.ready.set(k, queue = [])
+			queue.push({ job, event: this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk) })
+			this.readyTotal++
 		}
+		this.pump()
+	}
+
+	/** Starts claimed jobs while both caps allow, endpoints taking turns. */
+	private pump() {
+		if (!this.running) return
+		const limit = this.deps.catalog.config.delivery.concurrency
+		const keys = [...this.ready.keys()]
+		this.pumpFrom = (this.pumpFrom + 1) % Math.max(keys.length, 1)
+		for (let i = 0; i < keys.length && this.inflightTotal < limit; i++) {
+			const k = keys[(i + this.pumpFrom) % keys.length]
+			const queue = this.ready.get(k)!
+			const { flow, endpoint: id } = queue[0].job
+			const endpoint = this.deps.catalog.endpoint(flow, id)
+			if (!endpoint || !this.deps.catalog.isEnabled(flow, endpoint)) {
+				// switched off or removed while waiting for a slot: back to pending, visible
+				this.dropReady(k)
+				continue
+			}
+			const cap = this.deps.catalog.concurrency(endpoint)
+			while (queue.length > 0 && (this.inflight.get(k) ?? 0) < cap && this.inflightTotal < limit) {
+				const { job, event } = queue.shift()!
+				this.readyTotal--
+				this.begin(k, job, event)
+			}
+			if (queue.length === 0) this.ready.delete(k)
+		}
+	}
+
+	private dropReady(k: string) {
+		const queue = this.ready.get(k) ?? []
+		this.ready.delete(k)
+		this.readyTotal -= queue.length
+		this.due.delete(k)
+		if (queue.length > 0) this.deps.store.release(queue.map((r) => r.job.pk), this.deps.now()).catch((err) => {
+			this.deps.log.error({ err: String(err) }, 'could not put claimed jobs back; they are due again after their lease')
+		})
+	}
+
+	private begin(k: string, job: ClaimedJob, event: StoredEvent | undefined) {
+		this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1)
+		this.inflightTotal++
+		const p = this.run(job, event).finally(() => {
+			this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)
+			this.inflightTotal--
+			this.inflightJobs.delete(job.pk)
+			this.pump()
+			this.wake()
+		})
+		this.inflightJobs.set(job.pk, p)
 	}
 
 	private async run(job: ClaimedJob, event: StoredEvent | undefined) {
@@ -271,6 +326,8 @@ export class Dispatcher {
 		this.running = false
 		this.wake()
 		await this.loopDone
+		// claimed but never started: back to pending at once
+		for (const k of [...this.ready.keys()]) this.dropReady(k)
 		const all = Promise.all([...this.inflightJobs.values()])
 		let timer: ReturnType<typeof setTimeout> | undefined
 		await Promise.race([all, new Promise((r) => { timer = setTimeout(r, graceMs) })])

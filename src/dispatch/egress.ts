@@ -152,8 +152,22 @@ export function isListed(ip: string, allow: AllowList): boolean {
 }
 
 /** The verdict: may hookgate connect to this address? */
+// Verdicts are pure functions of (address, allow list): remembered per list,
+// since every attempt asks again for the same few receivers. A reload makes a
+// new list and so starts afresh. Bounded so a flood of names cannot grow it.
+const verdicts = new WeakMap<AllowList, Map<string, boolean>>()
+const MAX_VERDICTS = 4096
+
 export function isAllowed(ip: string, allow: AllowList): boolean {
-	return !classifyAddress(ip).blocked || isListed(ip, allow)
+	let known = verdicts.get(allow)
+	if (!known) verdicts.set(allow, known = new Map())
+	let v = known.get(ip)
+	if (v === undefined) {
+		v = !classifyAddress(ip).blocked || isListed(ip, allow)
+		if (known.size >= MAX_VERDICTS) known.clear()
+		known.set(ip, v)
+	}
+	return v
 }
 
 // Names that mean "this machine" or "the cloud metadata service" wherever they

@@ -1,7 +1,7 @@
 // One HTTP try of a delivery: resolve, check every address, connect to a
 // checked address (never to the name again), one deadline for everything,
 // no redirects, at most 16 KiB of the answer kept.
-import ipaddr from 'ipaddr.js'
+import { isIP } from 'node:net'
 import type { AttemptErrorClass } from '../domain'
 import { type AllowList, checkHostName, classifyAddress, isAllowed, normalizeHost } from './egress'
 import { type Resolver, systemResolver } from './resolve'
@@ -104,7 +104,7 @@ async function send(input: AttemptInput, url: URL, ip: string, signal: AbortSign
 			proxy: false,
 			// the certificate is checked against the name (and SNI sent for it), not the IP we dial
 			tls: url.protocol === 'https:'
-				? { ...(ipaddr.isValid(name) ? {} : { serverName: name }), ...(input.ca ? { ca: input.ca } : {}) }
+				? { ...(isIP(name) ? {} : { serverName: name }), ...(input.ca ? { ca: input.ca } : {}) }
 				: undefined,
 		})
 	} catch (e) {
@@ -145,7 +145,7 @@ async function send(input: AttemptInput, url: URL, ip: string, signal: AbortSign
  * sensitive custom header, not in a URL that fetch would turn into Basic auth.
  */
 function pinnedUrl(url: URL, ip: string): string {
-	const host = ipaddr.parse(ip).kind() === 'ipv6' ? `[${ip}]` : ip
+	const host = isIP(ip) === 6 ? `[${ip}]` : ip
 	return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}${url.pathname}${url.search}`
 }
 

@@ -42,7 +42,7 @@ export function worthVacuum(free: number, total: number): boolean {
 // and delivering jobs are never touched, so neither are their events.
 export async function purge(o: PurgeOptions): Promise<PurgeResult> {
 	const started = Date.now()
-	const batch = o.batchSize ?? 500
+	const batch = o.batchSize ?? 100
 	const pause = o.pause ?? nextTurn
 	const aborted = o.aborted ?? (() => false)
 	const before = o.now() - o.days * DAY_MS

@@ -18,6 +18,7 @@ export class DispatchQueries {
 	private nextDueStmt: Statement
 	private insertAttempt: Statement
 	private finishDelivery: Statement
+	private eventsStmt: Statement
 
 	constructor(private client: Database) {
 		// Claiming moves the due time to the lease's end in the same statement, so a
@@ -26,6 +27,7 @@ export class DispatchQueries {
 			WHERE pk IN (SELECT pk FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending' AND next_attempt_at <= ?
 				ORDER BY next_attempt_at LIMIT ?)
 			RETURNING pk, id, flow, endpoint, event_pk AS eventPk, attempt_count AS attemptCount, schedule_base AS scheduleBase, test`)
+		this.eventsStmt = client.prepare('SELECT * FROM events WHERE pk IN (SELECT value FROM json_each(?))')
 		this.nextDueStmt = client.prepare(`SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending'`)
 		this.insertAttempt = client.prepare(`INSERT INTO attempts (delivery_pk, n, started_at, url, request_headers, request_body, status,
 			response_headers, response_body, response_truncated, duration_ms, error_class, error_message)
@@ -47,7 +49,8 @@ export class DispatchQueries {
 	events(pks: number[]): Map<number, StoredEvent & { pk: number }> {
 		const out = new Map<number, StoredEvent & { pk: number }>()
 		if (pks.length === 0) return out
-		const rows = this.client.prepare(`SELECT * FROM events WHERE pk IN (${pks.map(() => '?').join(',')})`).all(...pks) as EventRow[]
+		// one prepared statement for any number of keys: the list travels as JSON
+		const rows = this.eventsStmt.all(JSON.stringify(pks)) as EventRow[]
 		for (const r of rows) out.set(r.pk, eventFromRow(r))
 		return out
 	}

@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'bun:sqlite'
 
+const MAX_PACING_MS = 4
+
 interface Op {
 	apply(): unknown
 	resolve(v: unknown): void
@@ -31,20 +33,27 @@ export class WriteQueue {
 	run<T>(apply: () => T, after?: (v: T) => void): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.queue.push({ apply, resolve: resolve as (v: unknown) => void, reject, after: after as ((v: unknown) => void) | undefined })
-			if (!this.scheduled) {
-				this.scheduled = true
-				setImmediate(() => this.flush())
-			}
+			this.schedule()
 		})
+	}
+
+	// Pacing: after a commit that took d ms (mostly the fsync), the next one
+	// waits until d ms have passed, so under load at most about half the time
+	// goes to commits and each one carries more work; when idle it runs at once.
+	private lastCommitEnd = 0
+	private lastCommitCost = 0
+
+	private schedule() {
+		if (this.scheduled) return
+		this.scheduled = true
+		const wait = this.lastCommitEnd + this.lastCommitCost - performance.now()
+		if (wait >= 1) setTimeout(() => this.flush(), Math.min(wait, MAX_PACING_MS))
+		else setImmediate(() => this.flush())
 	}
 
 	private flush() {
 		this.scheduled = false
 		const group = this.queue.splice(0, this.maxGroup)
-		if (this.queue.length > 0) {
-			this.scheduled = true
-			setImmediate(() => this.flush())
-		}
 		if (group.length === 0) return
 		const results: unknown[] = []
 		try {
@@ -52,18 +61,23 @@ export class WriteQueue {
 			this.begin.run()
 			try {
 				for (const op of group) results.push(op.apply())
+				const started = performance.now()
 				this.commit.run()
+				this.lastCommitEnd = performance.now()
+				this.lastCommitCost = this.lastCommitEnd - started
 			} catch (err) {
 				this.rollback.run()
 				throw err
 			}
 		} catch (err) {
 			for (const op of group) op.reject(err)
+			if (this.queue.length > 0) this.schedule()
 			return
 		}
 		group.forEach((op, i) => {
 			try { op.after?.(results[i]) } catch {}
 			op.resolve(results[i])
 		})
+		if (this.queue.length > 0) this.schedule()
 	}
 }
