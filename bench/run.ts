@@ -15,7 +15,8 @@ import { ingest } from './figures/ingest'
 import { latency } from './figures/latency'
 import { purge } from './figures/purge'
 import { storm } from './figures/storm'
-import { BINARY } from './lib/gateway'
+import { killAll } from './lib/children'
+import { BINARY, removeTempDirs } from './lib/gateway'
 import { filesystemOf, machine } from './lib/machine'
 import { FULL, SMOKE, type Context } from './lib/profile'
 import { compute, FIGURES, table } from './lib/report'
@@ -42,6 +43,9 @@ if (!existsSync(BINARY)) {
 	console.error(`${BINARY} is missing: run \`make bench\` (it builds first)`)
 	process.exit(2)
 }
+
+process.on('exit', () => { killAll(); removeTempDirs() })
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130))
 
 const started = performance.now()
 const ctx: Context = {
@@ -78,7 +82,8 @@ ctx.rows.sort((a, b) => FIGURES.indexOf(a.name) - FIGURES.indexOf(b.name))
 
 const rows = compute(ctx.rows)
 const seconds = (performance.now() - started) / 1000
-console.log(`runs per figure: ${ctx.profile.runs}; took ${seconds.toFixed(0)} s\n`)
+console.log(`runs per figure: ${ctx.profile.runs}; took ${seconds.toFixed(0)} s`)
+console.log('gw CPU: the gateway process (all its threads), % of one core, median of runs; load CPU: the load generator process, same unit\n')
 console.log(table(rows))
 if (failures.length > 0) console.log(`\nFAILED STEPS:\n${failures.join('\n')}`)
 

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { runLoad, startReceiver } from '../lib/children'
 import { ROOT, tempDir } from '../lib/gateway'
 import { repeat, type Context } from '../lib/profile'
+import { writers } from '../lib/seed'
 
 /** L_http: Bun fetch → a minimal Bun.serve receiver in its own process, 64 in flight. */
 export async function httpBaseline(ctx: Context) {
@@ -40,7 +41,6 @@ function applyMigrations(db: Database) {
 /** L_sqlite: one event row and one delivery row per transaction, the gateway's pragmas, on disk. */
 export async function sqliteBaseline(ctx: Context) {
 	const p = ctx.profile
-	const data = JSON.stringify({ pad: 'x'.repeat(900) })
 	const runs = await repeat(ctx, 'L_sqlite', async (run) => {
 		const dir = tempDir(ctx.dataDir)
 		const db = new Database(join(dir, 'baseline.db'), { create: true, strict: true })
@@ -50,14 +50,11 @@ export async function sqliteBaseline(ctx: Context) {
 			db.exec('PRAGMA busy_timeout = 5000')
 			db.exec('PRAGMA foreign_keys = ON')
 			applyMigrations(db)
-			const ev = db.prepare(`INSERT INTO events (flow, id, type, session_id, occurred_at, success, data, metadata, fingerprint, accepted_at)
-				VALUES ('bench', ?, 'bench.tick', NULL, ?, 1, ?, '{}', ?, ?) RETURNING pk`)
-			const dl = db.prepare(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base,
-				next_attempt_at, created_at, updated_at) VALUES (?, 'bench', 'e0', ?, 'pending', 0, 0, 0, ?, ?, ?)`)
+			const w = writers(db)
 			const one = db.transaction((i: number) => {
 				const now = Date.now()
-				const { pk } = ev.get(`evt_${run}_${i}`, now, data, `fp${i}`, now) as { pk: number }
-				dl.run(`job_${run}_${i}`, pk, now, now, now)
+				const eventPk = w.event('bench', `evt_${run}_${i}`, now)
+				w.delivery({ id: `job_${run}_${i}`, flow: 'bench', endpoint: 'e0', eventPk, status: 'pending', attempts: 0, due: now, at: now })
 			})
 			const t0 = performance.now()
 			let n = 0

@@ -1,6 +1,8 @@
 // Does a claim get dearer as the backlog grows? The gateway's own claim
 // statement (DispatchQueries) on a file made by its own open, with the
-// pending rows already there; every claim commits, as in the dispatcher.
+// pending rows already there. The gateway runs claims inside its shared write
+// transaction (one fsync for a whole tick of writes), so the statement is
+// timed inside a transaction and the COMMIT is left out of the figure.
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { DispatchQueries } from '../../src/store/sqlite/dispatch'
@@ -31,15 +33,18 @@ function build(ctx: Context, rows: number, name: string) {
 		/** median µs of `count` claims of LIMIT rows */
 		measure(count: number): number {
 			const times: number[] = []
-			for (let i = 0; i < count; i++) {
-				const now = Date.now()
-				const t = performance.now()
-				const got = q.claim('bench', 'e0', LIMIT, now, now + 70_000)
-				times.push((performance.now() - t) * 1000)
-				if (got.length !== LIMIT) throw new Error(`claim returned ${got.length} rows`)
-				if ((i + 1) % ROUND === 0) reset.run(dueFrom)
+			for (let i = 0; i < count; i += ROUND) {
+				opened.client.exec('BEGIN IMMEDIATE')
+				for (let j = 0; j < ROUND; j++) {
+					const now = Date.now()
+					const t = performance.now()
+					const got = q.claim('bench', 'e0', LIMIT, now, now + 70_000)
+					times.push((performance.now() - t) * 1000)
+					if (got.length !== LIMIT) throw new Error(`claim returned ${got.length} rows`)
+				}
+				opened.client.exec('COMMIT')
+				reset.run(dueFrom)
 			}
-			reset.run(dueFrom)
 			return percentile(times, 50)
 		},
 		close() {
@@ -62,7 +67,7 @@ export async function claim(ctx: Context) {
 		const sizes = `${p.claimSmall.toLocaleString('en-US')} vs ${p.claimLarge.toLocaleString('en-US')} pending rows`
 		ctx.rows.push(
 			{ name: 'claim, small backlog', unit: 'µs', runs: runs.map((r) => r.s),
-				note: `${p.claimSmall.toLocaleString('en-US')} pending rows; median of ${p.claimsPerRun} claims of ${LIMIT} rows each (DispatchQueries.claim, autocommit, synchronous FULL)` },
+				note: `${p.claimSmall.toLocaleString('en-US')} pending rows; median of ${p.claimsPerRun} claims of ${LIMIT} rows each (DispatchQueries.claim inside a transaction, COMMIT not timed; rows put back every ${ROUND} claims)` },
 			{ name: 'claim, large backlog', unit: 'µs', runs: runs.map((r) => r.l), note: `${p.claimLarge.toLocaleString('en-US')} pending rows` },
 			{ name: 'claim ratio', unit: '×', runs: runs.map((r) => r.ratio), target: { op: '<=', value: 1.5 }, note: `per-run ratio, ${sizes}` },
 		)

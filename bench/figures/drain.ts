@@ -1,6 +1,7 @@
 // Drain: a backlog already stored when the gateway starts, delivered as fast
 // as it can to a receiver answering 200 at once.
 import { Database } from 'bun:sqlite'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { startReceiver } from '../lib/children'
 import { clock, sleep } from '../lib/clock'
@@ -13,37 +14,41 @@ async function once(ctx: Context, endpoints: number, run: number) {
 	const n = ctx.profile.drainDeliveries
 	const rx = await startReceiver()
 	const dir = tempDir(ctx.dataDir)
-	const eps = Array.from({ length: endpoints }, (_, i) => ({ id: `e${i}`, url: rx.url(`/e${i}`) }))
-	seedFile(join(dir, 'hookgate.db'), {
-		flow: 'bench', endpoints: eps.map((e) => e.id), deliveries: n, perEvent: endpoints, dueFrom: Date.now() - n - 1000, tag: `d${endpoints}_${run}`,
-	})
-	const gw = await startGateway(dir, { flows: [{ id: 'bench', endpoints: eps }] })
-	const db = new Database(gw.dbPath, { readonly: true })
 	try {
-		const cpu = new CpuMeter(gw.pid)
-		// the cheap check (the receiver's count) first, the database only near the end
-		let stats = await rx.stats()
-		const deadline = performance.now() + ctx.profile.drainCapMs
-		while (stats.count < n && performance.now() < deadline) {
-			await sleep(100)
+		const eps = Array.from({ length: endpoints }, (_, i) => ({ id: `e${i}`, url: rx.url(`/e${i}`) }))
+		seedFile(join(dir, 'hookgate.db'), {
+			flow: 'bench', endpoints: eps.map((e) => e.id), deliveries: n, perEvent: endpoints, dueFrom: Date.now() - n - 1000, tag: `d${endpoints}_${run}`,
+		})
+		const gw = await startGateway(dir, { flows: [{ id: 'bench', endpoints: eps }] })
+		const db = new Database(gw.dbPath, { readonly: true })
+		try {
+			const cpu = new CpuMeter(gw.pid)
+			// the cheap check (the receiver's count) first, the database only near the end
+			let stats = await rx.stats()
+			const deadline = performance.now() + ctx.profile.drainCapMs
+			while (stats.count < n && performance.now() < deadline) {
+				await sleep(100)
+				stats = await rx.stats()
+			}
+			const open = db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'delivering')`)
+			while ((open.get() as { n: number }).n > 0 && performance.now() < deadline) await sleep(20)
+			const end = clock()
+			const left = (open.get() as { n: number }).n
 			stats = await rx.stats()
-		}
-		const open = db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'delivering')`)
-		while ((open.get() as { n: number }).n > 0 && performance.now() < deadline) await sleep(20)
-		const end = clock()
-		const left = (open.get() as { n: number }).n
-		stats = await rx.stats()
-		const succeeded = (db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status = 'succeeded'`).get() as { n: number }).n
-		const seconds = (end - stats.first) / 1000
-		return {
-			// cut off: what was delivered so far, over the time it took
-			rate: (left > 0 ? stats.count : n) / seconds, seconds, left, succeeded, received: stats.count,
-			gwCpu: cpu.percent(), peakRssMb: gw.memory().hwmMb,
+			const succeeded = (db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status = 'succeeded'`).get() as { n: number }).n
+			const seconds = (end - stats.first) / 1000
+			return {
+				// cut off: what was delivered so far, over the time it took
+				rate: (left > 0 ? stats.count : n) / seconds, seconds, left, succeeded, received: stats.count,
+				gwCpu: cpu.percent(), peakRssMb: gw.memory().hwmMb,
+			}
+		} finally {
+			db.close()
+			await gw.stop()
 		}
 	} finally {
-		db.close()
-		await gw.stop()
 		await rx.stop()
+		rmSync(dir, { recursive: true, force: true })
 	}
 }
 

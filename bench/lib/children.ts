@@ -6,6 +6,22 @@ import type { LoadJob, LoadResult } from '../loadgen'
 
 const BENCH = join(import.meta.dir, '..')
 
+// Every child still running, so a failing figure or an interrupted run never
+// leaves a receiver or a gateway behind (they would hold the output pipe open).
+const live = new Set<Subprocess>()
+
+export function track<T extends Subprocess>(proc: T): T {
+	live.add(proc)
+	proc.exited.finally(() => live.delete(proc))
+	return proc
+}
+
+/** SIGKILLs whatever is left; synchronous, so it also works in an exit handler. */
+export function killAll() {
+	for (const p of live) p.kill('SIGKILL')
+	live.clear()
+}
+
 /** Reads a child's stdout line by line; resolves the first line that parses as JSON. */
 async function firstJsonLine(stream: ReadableStream<Uint8Array>, keep: (text: string) => void): Promise<unknown> {
 	const decoder = new TextDecoder()
@@ -36,9 +52,9 @@ export interface Receiver {
 }
 
 export async function startReceiver(opts: { status?: number; record?: boolean } = {}): Promise<Receiver> {
-	const proc = Bun.spawn([process.execPath, join(BENCH, 'receiver.ts'), JSON.stringify(opts)], {
+	const proc = track(Bun.spawn([process.execPath, join(BENCH, 'receiver.ts'), JSON.stringify(opts)], {
 		stdin: 'ignore', stdout: 'pipe', stderr: 'inherit',
-	})
+	}))
 	const ready = await firstJsonLine(proc.stdout, () => {}) as { port: number } | undefined
 	if (!ready) throw new Error(`receiver did not start (exit ${await proc.exited})`)
 	const base = `http://127.0.0.1:${ready.port}`
@@ -54,9 +70,9 @@ export async function startReceiver(opts: { status?: number; record?: boolean } 
 
 /** Runs one load job to its end and returns what it measured. */
 export async function runLoad(job: LoadJob): Promise<LoadResult> {
-	const proc = Bun.spawn([process.execPath, join(BENCH, 'loadgen.ts'), JSON.stringify(job)], {
+	const proc = track(Bun.spawn([process.execPath, join(BENCH, 'loadgen.ts'), JSON.stringify(job)], {
 		stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
-	})
+	}))
 	let out = ''
 	const result = await firstJsonLine(proc.stdout, (t) => { out += t }) as LoadResult | undefined
 	const code = await proc.exited

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Subprocess } from 'bun'
 import { sleep } from './clock'
-import { stopChild } from './children'
+import { stopChild, track } from './children'
 import { cpuSeconds, memory } from './proc'
 
 export const ROOT = resolve(import.meta.dir, '../..')
@@ -62,8 +62,19 @@ ${flows}
 `
 }
 
+// every temp dir made, so even a figure that failed half-way leaves none behind
+const made = new Set<string>()
+
 export function tempDir(base: string): string {
-	return mkdtempSync(join(base, 'hookgate-bench-'))
+	const dir = mkdtempSync(join(base, 'hookgate-bench-'))
+	made.add(dir)
+	return dir
+}
+
+/** Removes every temp dir still there (synchronous: also fine in an exit handler). */
+export function removeTempDirs() {
+	for (const d of made) rmSync(d, { recursive: true, force: true })
+	made.clear()
 }
 
 export interface Gateway {
@@ -84,10 +95,10 @@ export interface Gateway {
 export async function startGateway(dir: string, spec: GatewaySpec): Promise<Gateway> {
 	const configPath = join(dir, 'config.yaml')
 	writeFileSync(configPath, configYaml(spec, dir))
-	const proc: Subprocess<'ignore', 'pipe', 'pipe'> = Bun.spawn([BINARY, 'serve', '--config', configPath], {
+	const proc: Subprocess<'ignore', 'pipe', 'pipe'> = track(Bun.spawn([BINARY, 'serve', '--config', configPath], {
 		cwd: dir, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
 		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-	})
+	}))
 	// keep draining the pipes (a full pipe would stall the gateway); keep the tail for errors
 	let out = ''
 	const pump = async (s: ReadableStream<Uint8Array>) => {

@@ -32,19 +32,19 @@ export interface Profile {
 
 export const FULL: Profile = {
 	smoke: false, runs: 3,
-	httpMs: 4000, sqliteMs: 3000, warmupMs: 1000, ingestMs: 5000, batchMs: 4000, e2eMs: 30_000,
-	drainDeliveries: 100_000, drainCapMs: 40_000, latencyWarmupMs: 1000, latencyMs: 10_000, idleMs: 30_000,
+	httpMs: 4000, sqliteMs: 3000, warmupMs: 1000, ingestMs: 5000, batchMs: 3000, e2eMs: 30_000,
+	drainDeliveries: 100_000, drainCapMs: 25_000, latencyWarmupMs: 1000, latencyMs: 10_000, idleMs: 30_000,
 	claimSmall: 10_000, claimLarge: 1_000_000, claimsPerRun: 200,
-	stormDeliveries: 10_000, stormSchedule: ['2s', '4s'], stormScheduleMs: [2000, 4000],
-	purgeRows: 100_000, purgeLoadMs: 10_000,
+	stormDeliveries: 10_000, stormSchedule: ['3s', '6s'], stormScheduleMs: [3000, 6000],
+	purgeRows: 100_000, purgeLoadMs: 12000,
 }
 
 export const SMOKE: Profile = {
 	smoke: true, runs: 1,
 	httpMs: 500, sqliteMs: 300, warmupMs: 200, ingestMs: 700, batchMs: 500, e2eMs: 3000,
-	drainDeliveries: 5000, drainCapMs: 15_000, latencyWarmupMs: 300, latencyMs: 1500, idleMs: 3000,
+	drainDeliveries: 5000, drainCapMs: 6000, latencyWarmupMs: 300, latencyMs: 1500, idleMs: 3000,
 	claimSmall: 10_000, claimLarge: 100_000, claimsPerRun: 40,
-	stormDeliveries: 1000, stormSchedule: ['500ms', '1s'], stormScheduleMs: [500, 1000],
+	stormDeliveries: 1000, stormSchedule: ['1s', '2s'], stormScheduleMs: [1000, 2000],
 	purgeRows: 5000, purgeLoadMs: 4000,
 }
 

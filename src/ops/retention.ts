@@ -49,6 +49,16 @@ export async function purge(o: PurgeOptions): Promise<PurgeResult> {
 	const out: PurgeResult = { jobs: 0, attempts: 0, events: 0, vacuumedPages: 0, aborted: false, ms: 0 }
 	const done = () => ({ ...out, ms: Date.now() - started })
 
+	await o.store.maintenance(true)
+	try {
+		return await purgeSteps(o, before, batch, pause, aborted, out, done)
+	} finally {
+		await o.store.maintenance(false)
+	}
+}
+
+async function purgeSteps(o: PurgeOptions, before: number, batch: number, pause: () => Promise<void>, aborted: () => boolean,
+	out: PurgeResult, done: () => PurgeResult): Promise<PurgeResult> {
 	for (;;) {
 		if (aborted()) return { ...done(), aborted: true }
 		const r = await o.store.purgeFinishedJobs(before, batch)
@@ -73,7 +83,7 @@ export async function purge(o: PurgeOptions): Promise<PurgeResult> {
 	if (worthVacuum(pages.free, pages.total)) {
 		for (;;) {
 			if (aborted()) return { ...done(), aborted: true }
-			const freed = await o.store.vacuumStep(o.vacuumPages ?? 1024)
+			const freed = await o.store.vacuumStep(o.vacuumPages ?? 256)
 			out.vacuumedPages += freed
 			if (freed <= 0) break
 			await pause()

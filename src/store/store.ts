@@ -154,6 +154,8 @@ export interface Store {
 	purgeOrphanEvents(before: number, after: EventCursor | null, limit: number): Promise<{ events: number; next: EventCursor | null }>
 	/** flush the write-ahead log into the database and truncate it */
 	checkpoint(): Promise<void>
+	/** a long purge is about to run (true) or has ended (false): the store may trade throughput for short pauses */
+	maintenance(on: boolean): Promise<void>
 	freePages(): Promise<{ free: number; total: number }>
 	/** give up to `pages` free pages back to the file system; returns how many went */
 	vacuumStep(pages: number): Promise<number>

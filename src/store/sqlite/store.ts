@@ -105,6 +105,9 @@ export class SqliteStore implements Store {
 		return this.ops.purgeOrphanEvents(before, after, limit)
 	}
 	async checkpoint() { this.ops.checkpoint() }
+	// Small automatic checkpoints while a purge runs: each copies less of the WAL,
+	// so no single commit stalls ingest for long; the default (1000 pages) after.
+	async maintenance(on: boolean) { this.client.exec(`PRAGMA wal_autocheckpoint = ${on ? 128 : 1000}`) }
 	async freePages() { return this.ops.freePages() }
 	async vacuumStep(pages: number) { return this.ops.vacuumStep(pages) }
 
