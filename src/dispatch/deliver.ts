@@ -36,6 +36,17 @@ export function requestHeaders(plan: AttemptPlan, body: string, now: number): Re
 	return headers
 }
 
+// Per endpoint object: a reload or an API change makes a new one.
+const sensitiveOf = new WeakMap<EndpointConfig, Set<string>>()
+function sensitiveNames(e: EndpointConfig): Set<string> {
+	let names = sensitiveOf.get(e)
+	if (!names) {
+		names = new Set(Object.entries(e.headers).filter(([, h]) => h.sensitive).map(([n]) => n.toLowerCase()))
+		sensitiveOf.set(e, names)
+	}
+	return names
+}
+
 /** Shapes, signs and sends one try; never throws: a failure is an outcome. */
 export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Promise<{ record: AttemptRecord; outcome: AttemptOutcome }> {
 	const startedAt = deps.now()
@@ -55,7 +66,7 @@ export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Pro
 			error: { class: 'internal', message: err instanceof Error ? err.message : String(err) }, retryAfterMs: null, connectedIp: null,
 		}
 	}
-	const sensitive = new Set(Object.entries(plan.endpoint.headers).filter(([, h]) => h.sensitive).map(([n]) => n.toLowerCase()))
+	const sensitive = sensitiveNames(plan.endpoint)
 	const record: AttemptRecord = {
 		n: plan.n,
 		startedAt,

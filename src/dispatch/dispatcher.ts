@@ -2,9 +2,11 @@ import type { Catalog } from '../catalog'
 import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
+import { CompletionWriter } from './completions'
 import { attemptDelivery, type AttemptDeps } from './deliver'
 import { afterAttempt, verdict } from './health'
 import { nextDelay } from './retry'
+import { planClaims, type Candidate } from './plan'
 import { TokenBucket } from './rate'
 
 export interface DispatcherDeps extends AttemptDeps {
@@ -42,8 +44,7 @@ export class Dispatcher {
 	private abandoned = new Set<number>()
 	private wakeRequested = false
 	private waker: (() => void) | null = null
-	private completions: Array<{ flow: string; endpoint: string; c: Completion }> = []
-	private flushing: Promise<void> | null = null
+	private completions: CompletionWriter
 	private eventCache = new Map<number, StoredEvent>()
 	private buckets = new Map<string, TokenBucket>()
 	/**
@@ -56,6 +57,7 @@ export class Dispatcher {
 	lastLoopAt = 0
 
 	constructor(private deps: DispatcherDeps) {
+		this.completions = new CompletionWriter(deps.store, deps.log)
 		deps.store.onCommitted((events) => this.remember(events))
 		deps.catalog.onChange(() => this.notify())
 	}
@@ -94,8 +96,12 @@ export class Dispatcher {
 			this.eventCache.set(e.stored.pk, e.stored)
 			for (const d of e.deliveries) this.due.set(key(e.stored.flow, d.endpoint), e.stored.acceptedAt)
 		}
-		while (this.eventCache.size > EVENT_CACHE) this.eventCache.delete(this.eventCache.keys().next().value!)
+		this.trimEvents()
 		this.wake()
+	}
+
+	private trimEvents() {
+		while (this.eventCache.size > EVENT_CACHE) this.eventCache.delete(this.eventCache.keys().next().value!)
 	}
 
 	private targets(): Array<{ flow: string; endpoint: EndpointConfig }> {
@@ -144,49 +150,29 @@ export class Dispatcher {
 		}
 	}
 
-	/**
-	 * How many jobs to claim for each endpoint now, within both caps. Endpoints
-	 * known to have nothing due are skipped; the rest share the free slots.
-	 */
+	/** What this pass claims, from what is known of each enabled endpoint. */
 	private plan(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number) {
-		const plans: Array<{ flow: string; endpoint: EndpointConfig; free: number; lease: number; bucket: TokenBucket | null }> = []
-		let earliest = now + MAX_SLEEP_MS
-		const eligible: Array<{ flow: string; endpoint: EndpointConfig; k: string; freeEndpoint: number }> = []
-		for (let i = 0; i < targets.length; i++) {
-			const { flow, endpoint } = targets[(i + rotate) % targets.length]
+		const ordered = targets.map((_, i) => targets[(i + rotate) % targets.length])
+		const buckets = ordered.map(({ flow, endpoint }) => this.bucket(key(flow, endpoint.id), endpoint.rateLimit))
+		const candidates: Candidate[] = ordered.map(({ flow, endpoint }, i) => {
 			const k = key(flow, endpoint.id)
-			const known = this.due.get(k)
-			if (known !== undefined && known > now) { earliest = Math.min(earliest, known); continue }
-			const cap = this.deps.catalog.concurrency(endpoint)
-			const held = (this.inflight.get(k) ?? 0) + (this.ready.get(k)?.length ?? 0)
-			// room for a full round in flight and one claimed ahead
-			const freeEndpoint = 2 * cap - held
-			// Under load, claim in chunks rather than one job per finished try: a
-			// busy endpoint waits until a quarter of a round is free (a finished
-			// try always wakes the loop, so nothing is stranded).
-			if (freeEndpoint <= 0 || (held > 0 && freeEndpoint < Math.ceil(cap / 4))) continue
-			eligible.push({ flow, endpoint, k, freeEndpoint })
-		}
-		let budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.readyTotal
-		const share = Math.max(1, Math.ceil(budget / Math.max(eligible.length, 1)))
-		let starved = false
-		for (const { flow, endpoint, k, freeEndpoint } of eligible) {
-			if (budget <= 0) { starved = true; break }
-			let free = Math.min(budget, freeEndpoint, CHUNK, share)
-			const bucket = this.bucket(k, endpoint.rateLimit)
-			if (bucket) {
-				const tokens = bucket.available(now)
-				if (tokens < 1) { earliest = Math.min(earliest, now + bucket.waitMs(now)); continue }
-				free = Math.min(free, tokens)
+			const bucket = buckets[i]
+			return {
+				cap: this.deps.catalog.concurrency(endpoint),
+				held: (this.inflight.get(k) ?? 0) + (this.ready.get(k)?.length ?? 0),
+				due: this.due.get(k),
+				tokens: bucket ? bucket.available(now) : null,
+				tokenWaitMs: bucket ? bucket.waitMs(now) : 0,
 			}
-			const view = this.deps.catalog.flow(flow)
-			const lease = now + this.deps.catalog.timeout(view?.flow, endpoint) + LEASE_MARGIN_MS
-			plans.push({ flow, endpoint, free, lease, bucket })
-			budget -= free
-		}
-		// an endpoint held back by its share alone still has work: come back at once
-		if (plans.some((p) => p.free === share && share < Math.min(CHUNK, 2 * this.deps.catalog.concurrency(p.endpoint)))) starved = true
-		return { plans, earliest, starved }
+		})
+		const budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.readyTotal
+		const pass = planClaims(candidates, budget, now, MAX_SLEEP_MS, CHUNK)
+		const plans = pass.claims.map(([i, free]) => {
+			const { flow, endpoint } = ordered[i]
+			const lease = now + this.deps.catalog.timeout(this.deps.catalog.flow(flow)?.flow, endpoint) + LEASE_MARGIN_MS
+			return { flow, endpoint, free, lease, bucket: buckets[i] }
+		})
+		return { plans, earliest: pass.earliest, starved: pass.starved }
 	}
 
 	private bucket(k: string, rate: number | null): TokenBucket | null {
@@ -208,6 +194,9 @@ export class Dispatcher {
 	private async launch(jobs: ClaimedJob[]) {
 		const missing = jobs.map((j) => j.eventPk).filter((pk) => !this.eventCache.has(pk))
 		const loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
+		// an event fanned out to several endpoints is read once, not once per endpoint
+		for (const [pk, e] of loaded) this.eventCache.set(pk, e)
+		this.trimEvents()
 		for (const job of jobs) {
 			const k = key(job.flow, job.endpoint)
 			let queue = this.ready.get(k)
@@ -297,27 +286,7 @@ export class Dispatcher {
 			if (known !== undefined) this.due.set(k, Math.min(known, c.nextAttemptAt))
 		}
 		this.deps.onAttempt?.(job.flow, job.endpoint, c, { delivery: job.id, event: event.id })
-		this.completions.push({ flow: job.flow, endpoint: job.endpoint, c })
-		this.scheduleFlush()
-	}
-
-	private scheduleFlush() {
-		if (this.flushing) return
-		this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush())
-	}
-
-	private async flush() {
-		const batch = this.completions.splice(0, this.completions.length)
-		try {
-			if (batch.length > 0) await this.deps.store.complete(batch.map((b) => b.c))
-		} catch (err) {
-			this.deps.log.error({ err: String(err), jobs: batch.length }, 'could not record finished attempts; will retry')
-			this.completions.unshift(...batch)
-			await new Promise((r) => setTimeout(r, 200))
-		} finally {
-			this.flushing = null
-			if (this.completions.length > 0) this.scheduleFlush()
-		}
+		this.completions.push(c)
 	}
 
 	/** Stops claiming, lets tries finish within graceMs, puts the rest back to pending. */
@@ -334,8 +303,7 @@ export class Dispatcher {
 		clearTimeout(timer)
 		const left = [...this.inflightJobs.keys()]
 		for (const pk of left) this.abandoned.add(pk)
-		while (this.flushing) await this.flushing
-		await this.flush()
+		await this.completions.drain()
 		if (left.length > 0) {
 			await this.deps.store.release(left, this.deps.now())
 			this.deps.log.warn({ jobs: left.length }, 'tries still running at shutdown were put back to pending')

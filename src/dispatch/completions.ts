@@ -1,0 +1,42 @@
+import type { Store } from '../store/store'
+import type { Completion } from '../store/types'
+
+// Finished tries are written in batches: every try that ends while one batch is
+// being committed goes into the next. A failed write keeps its batch and tries
+// again, so a finished try is recorded once the store takes writes again.
+export class CompletionWriter {
+	private queue: Completion[] = []
+	private flushing: Promise<void> | null = null
+
+	constructor(private store: Store, private log: { error(o: object, m: string): void }) {}
+
+	push(c: Completion) {
+		this.queue.push(c)
+		this.schedule()
+	}
+
+	private schedule() {
+		if (this.flushing) return
+		this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush())
+	}
+
+	private async flush() {
+		const batch = this.queue.splice(0, this.queue.length)
+		try {
+			if (batch.length > 0) await this.store.complete(batch)
+		} catch (err) {
+			this.log.error({ err: String(err), jobs: batch.length }, 'could not record finished attempts; will retry')
+			this.queue.unshift(...batch)
+			await new Promise((r) => setTimeout(r, 200))
+		} finally {
+			this.flushing = null
+			if (this.queue.length > 0) this.schedule()
+		}
+	}
+
+	/** Waits until everything pushed so far is written (or given up on by a failing store). */
+	async drain() {
+		while (this.flushing) await this.flushing
+		await this.flush()
+	}
+}
