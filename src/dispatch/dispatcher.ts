@@ -4,6 +4,7 @@ import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
 import { CompletionWriter } from './completions'
 import { attemptDelivery, type AttemptDeps } from './deliver'
+import { EventCache } from './event-cache'
 import { afterAttempt, verdict } from './health'
 import { nextDelay } from './retry'
 import { planClaims, type Candidate } from './plan'
@@ -45,7 +46,7 @@ export class Dispatcher {
 	private wakeRequested = false
 	private waker: (() => void) | null = null
 	private completions: CompletionWriter
-	private eventCache = new Map<number, StoredEvent>()
+	private eventCache = new EventCache(EVENT_CACHE / 2)
 	private buckets = new Map<string, TokenBucket>()
 	/**
 	 * The next due time of each endpoint as far as this process knows (Infinity:
@@ -96,12 +97,7 @@ export class Dispatcher {
 			this.eventCache.set(e.stored.pk, e.stored)
 			for (const d of e.deliveries) this.due.set(key(e.stored.flow, d.endpoint), e.stored.acceptedAt)
 		}
-		this.trimEvents()
 		this.wake()
-	}
-
-	private trimEvents() {
-		while (this.eventCache.size > EVENT_CACHE) this.eventCache.delete(this.eventCache.keys().next().value!)
 	}
 
 	private targets(): Array<{ flow: string; endpoint: EndpointConfig }> {
@@ -196,7 +192,6 @@ export class Dispatcher {
 		const loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
 		// an event fanned out to several endpoints is read once, not once per endpoint
 		for (const [pk, e] of loaded) this.eventCache.set(pk, e)
-		this.trimEvents()
 		for (const job of jobs) {
 			const k = key(job.flow, job.endpoint)
 			let queue = this.ready.get(k)

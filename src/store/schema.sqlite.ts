@@ -52,7 +52,6 @@ export const deliveries = sqliteTable('deliveries', {
 }, (t) => [
 	uniqueIndex('deliveries_id').on(t.id),
 	index('deliveries_claim').on(t.flow, t.endpoint, t.status, t.nextAttemptAt),
-	index('deliveries_status_due').on(t.status, t.nextAttemptAt),
 	index('deliveries_event').on(t.eventPk),
 	index('deliveries_status_updated').on(t.status, t.updatedAt),
 ])

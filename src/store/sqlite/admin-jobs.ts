@@ -84,7 +84,7 @@ function planFor(client: Database, f: JobFilter): Plan {
 		// "what changed lately" (the viewer's poll): (status, updated_at) holds the answer; every status spelled out to use it
 		index = { from: ' INDEXED BY deliveries_status_updated', unindexed: ['flow', 'endpoint'], filter: { ...f, statuses: f.statuses ?? [...DELIVERY_STATUSES] } }
 	} else if (f.statuses?.length && f.endpoint === undefined) {
-		index = { from: ' INDEXED BY deliveries_status_due', unindexed: ['flow'], filter: f }
+		index = { from: ' INDEXED BY deliveries_status_updated', unindexed: ['flow'], filter: f }
 	} else if (f.flow !== undefined) {
 		index = { from: ' INDEXED BY deliveries_claim', unindexed: [], filter: f }
 	} else return walk
