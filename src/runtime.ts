@@ -53,7 +53,10 @@ export interface Running {
 // The one place with start/stop side effects.
 export async function startGateway(configPath: string, opts: RuntimeOptions = {}): Promise<Running> {
 	const env = opts.env ?? process.env
-	const loaded = loadConfigFile(configPath, env)
+	// storage.postgres is part of the config contract already; its store is not in this build
+	const loaded = loadConfigFile(configPath, env, {
+		check: (c) => c.storage.postgres ? [{ path: ['storage', 'postgres'], message: 'this version stores in SQLite only: use storage.sqlite', atKey: true }] : [],
+	})
 	if ('errors' in loaded) throw new ConfigError(loaded.errors)
 	const config = loaded.config
 	const log = opts.logger ?? createLogger(config.log.level)

@@ -30,3 +30,11 @@ test('an unknown command prints the usage and exits 2', () => {
 	expect(r.exitCode).toBe(2)
 	expect(r.stderr.toString()).toContain('usage:')
 })
+
+test('serve refuses storage.postgres with its position: this build stores in SQLite only', () => {
+	const dir = tempDir('hookgate-cli-')
+	const cfg = writeConfig(dir, 'storage:\n  postgres: { url: "postgres://127.0.0.1/hookgate" }\nflows:\n  - id: main\n    ingestTokens: [t]\n')
+	const r = run(['serve', '--config', cfg])
+	expect(r.exitCode).toBe(1)
+	expect(r.stderr.toString()).toContain(`${cfg}:2:3 storage.postgres: this version stores in SQLite only`)
+})
