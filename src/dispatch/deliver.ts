@@ -8,6 +8,9 @@ import type { AllowList } from './egress'
 import { performAttempt, type AttemptOutcome } from './http'
 import type { Resolver } from './resolve'
 
+/** How long past its timeout a claimed (or test) job stays in flight before it counts as lost. */
+export const LEASE_MARGIN_MS = 60_000
+
 export interface AttemptDeps {
 	allow: AllowList
 	resolver?: Resolver

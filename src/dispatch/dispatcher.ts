@@ -3,7 +3,7 @@ import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
 import { CompletionWriter } from './completions'
-import { attemptDelivery, type AttemptDeps } from './deliver'
+import { attemptDelivery, LEASE_MARGIN_MS, type AttemptDeps } from './deliver'
 import { EventCache } from './event-cache'
 import { afterAttempt, verdict } from './health'
 import { nextDelay } from './retry'
@@ -22,7 +22,6 @@ export interface DispatcherDeps extends AttemptDeps {
 const MAX_SLEEP_MS = 30_000
 const CHUNK = 100
 const EVENT_CACHE = 20_000
-const LEASE_MARGIN_MS = 60_000
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
 
 // Claims due jobs per endpoint within the global and per-endpoint caps, runs

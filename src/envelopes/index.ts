@@ -13,7 +13,7 @@ import { standardBody } from './standard'
 import { renderTemplate, renderText } from './template'
 
 export { checkTemplate, checkUrlPlaceholders, envelopeFieldNames } from './check'
-export { PLATFORM_ACTIONS, routeFor } from './routes'
+export { acceptedTypes, PLATFORM_ACTIONS, routeFor } from './routes'
 export { sampleEvent } from './sample'
 export { invalidData, type InvalidData } from './validate'
 export type { EnvelopeInput } from './scope'

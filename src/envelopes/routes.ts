@@ -1,7 +1,7 @@
 // The platform-action table of seeds/05: an action name maps to a route whose
 // group may carry slugs taken from the event's data.
 
-import type { Route } from '../domain'
+import type { FlowConfig, Route } from '../domain'
 
 type Slug = 'kappSlug' | 'formSlug' | 'datastoreFormSlug'
 
@@ -60,4 +60,9 @@ export function routeFor(type: string, data: Record<string, unknown>): Route | n
 		values[slug] = v
 	}
 	return { group: action.group(values as Record<Slug, string>), name: action.name }
+}
+
+/** The event types a flow takes: its `events` list, else the 14 actions for platform-action, else any (null). */
+export function acceptedTypes(flow: FlowConfig): readonly string[] | null {
+	return flow.events ?? (flow.envelope.kind === 'builtin' && flow.envelope.name === 'platform-action' ? PLATFORM_ACTIONS : null)
 }

@@ -1,11 +1,11 @@
 import type { FlowView, Catalog } from '../catalog'
 import { HttpError, formatPath, unavailable } from '../errors'
-import { invalidData, PLATFORM_ACTIONS } from '../envelopes'
+import { acceptedTypes, invalidData } from '../envelopes'
 import { matchesFilter } from '../routing/match'
 import { newEventId } from '../store/ids'
 import type { Store } from '../store/store'
 import type { IngestedEvent, IngestItem, NewEvent } from '../store/types'
-import { eventInput, quickEvent } from './model'
+import { eventInput, ID_PATTERN, quickEvent } from './model'
 
 export interface IngestDeps {
 	store: Store
@@ -28,7 +28,7 @@ export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: R
 	}
 	const e = r.data
 	if (idempotencyKey !== null && e.id !== undefined && e.id !== idempotencyKey) throw invalidEvent('Idempotency-Key and body id differ', extra)
-	if (idempotencyKey !== null && e.id === undefined && !/^[A-Za-z0-9_:.-]{1,128}$/.test(idempotencyKey)) throw invalidEvent('Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ : . -', extra)
+	if (idempotencyKey !== null && e.id === undefined && !ID_PATTERN.test(idempotencyKey)) throw invalidEvent('Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ : . -', extra)
 	const occurredAt = e.occurredAt === undefined ? null : Date.parse(e.occurredAt)
 	if (occurredAt !== null && Number.isNaN(occurredAt)) throw invalidEvent('occurredAt: must be an ISO 8601 date-time', { ...extra, path: 'occurredAt' })
 	const event = {
@@ -45,7 +45,7 @@ export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: R
 /** The checks that need the flow (422s), in the order of INTERFACE.md. */
 async function checkAgainstFlow(view: FlowView, deps: IngestDeps, e: NewEvent, extra: Record<string, unknown>) {
 	const { flow } = view
-	const accepted = flow.events ?? (flow.envelope.kind === 'builtin' && flow.envelope.name === 'platform-action' ? PLATFORM_ACTIONS : null)
+	const accepted = acceptedTypes(flow)
 	if (accepted && !accepted.includes(e.type)) throw new HttpError(422, 'unknown_event_type', `event type "${e.type}" is not declared by flow "${flow.id}"`, extra)
 	if (e.sessionId !== null && !(await deps.store.getSession(flow.id, e.sessionId))) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
 	const bad = invalidData({ flow: { ...view.flow, endpoints: view.endpoints }, type: e.type, data: e.data })

@@ -3,17 +3,14 @@
 // stored in flight, so the dispatcher never claims it, and finished with the
 // attempt's outcome: never retried, left out of stats and endpoint health.
 import type { z } from 'zod'
-import { attemptDelivery } from '../../dispatch/deliver'
+import { attemptDelivery, LEASE_MARGIN_MS } from '../../dispatch/deliver'
 import { HttpError } from '../../errors'
-import { invalidData, PLATFORM_ACTIONS, sampleEvent } from '../../envelopes'
+import { acceptedTypes, invalidData, sampleEvent } from '../../envelopes'
 import { newEventId } from '../../store/ids'
 import type { AdminDeps } from '../deps'
 import type { testInput } from '../model/endpoint'
-import { isPlatformAction } from '../views'
 import { findEndpoint } from './lookup'
 
-/** How long past the attempt's timeout a crashed test send keeps its job in flight. */
-const LEASE_MARGIN_MS = 60_000
 
 export async function testSend(deps: AdminDeps, flowId: string, id: string, input: z.output<typeof testInput>) {
 	const { view, endpoint } = findEndpoint(deps, flowId, id)
@@ -24,7 +21,7 @@ export async function testSend(deps: AdminDeps, flowId: string, id: string, inpu
 	const sessionId = input.sessionId ?? null
 
 	// the flow's own rules still hold: a test event is one the flow could really send
-	const accepted = flow.events ?? (isPlatformAction(flow) ? PLATFORM_ACTIONS : null)
+	const accepted = acceptedTypes(flow)
 	if (accepted && !accepted.includes(type)) throw new HttpError(422, 'unknown_event_type', `event type "${type}" is not declared by flow "${flowId}"`, { path: 'type' })
 	const bad = invalidData({ flow, type, data })
 	if (bad) throw new HttpError(422, 'invalid_data', bad.message, { field: bad.field, path: bad.field })
