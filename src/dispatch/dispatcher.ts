@@ -20,6 +20,7 @@ export interface DispatcherDeps extends AttemptDeps {
 }
 
 const MAX_SLEEP_MS = 30_000
+const STORE_RETRY_MS = 1000
 const CHUNK = 100
 const EVENT_CACHE = 20_000
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
@@ -113,36 +114,48 @@ export class Dispatcher {
 		while (this.running) {
 			this.wakeRequested = false
 			this.lastLoopAt = Date.now()
-			const now = this.deps.now()
 			const targets = this.targets()
 			// rotate the starting endpoint so no endpoint always claims first
 			rotate = (rotate + 1) % Math.max(targets.length, 1)
-			const { plans, earliest: planned, starved } = this.plan(targets, rotate, now)
-			// every claim of this pass goes into one transaction (the store's write queue)
-			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
-			let earliest = planned
-			let unused = 0
-			for (let i = 0; i < plans.length; i++) {
-				const jobs = claimed[i]
-				const k = key(plans[i].flow, plans[i].endpoint.id)
-				if (jobs.length > 0) {
-					plans[i].bucket?.take(jobs.length, now)
-					await this.launch(jobs)
-				}
-				unused += plans[i].free - jobs.length
-				if (jobs.length === plans[i].free) {
-					this.due.delete(k)
-					earliest = now
-				} else {
-					const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
-					if (!this.due.has(k)) this.due.set(k, due ?? Infinity)
-					if (due !== null) earliest = Math.min(earliest, due)
-				}
+			let earliest: number
+			try {
+				earliest = await this.pass(targets, rotate, this.deps.now())
+			} catch (err) {
+				// a store that cannot write (disk full, a fault) must not stop delivery for good: try again shortly
+				this.deps.log.error({ err: String(err) }, 'dispatcher pass failed; trying again in a second')
+				this.due.clear()
+				earliest = this.deps.now() + STORE_RETRY_MS
 			}
-			// slots planned for an endpoint with less to do than its share go to the others at once
-			if (starved && unused > 0) earliest = now
 			await this.sleepUntil(earliest)
 		}
+	}
+
+	/** One pass: claim within the caps, start what was claimed; returns when to look again. */
+	private async pass(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number): Promise<number> {
+		const { plans, earliest: planned, starved } = this.plan(targets, rotate, now)
+		// every claim of this pass goes into one transaction (the store's write queue)
+		const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
+		let earliest = planned
+		let unused = 0
+		for (let i = 0; i < plans.length; i++) {
+			const jobs = claimed[i]
+			const k = key(plans[i].flow, plans[i].endpoint.id)
+			if (jobs.length > 0) {
+				plans[i].bucket?.take(jobs.length, now)
+				await this.launch(jobs)
+			}
+			unused += plans[i].free - jobs.length
+			if (jobs.length === plans[i].free) {
+				this.due.delete(k)
+				earliest = now
+			} else {
+				const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
+				if (!this.due.has(k)) this.due.set(k, due ?? Infinity)
+				if (due !== null) earliest = Math.min(earliest, due)
+			}
+		}
+		// slots planned for an endpoint with less to do than its share go to the others at once
+		return starved && unused > 0 ? now : earliest
 	}
 
 	/** What this pass claims, from what is known of each enabled endpoint. */

@@ -143,3 +143,16 @@ test('one slow endpoint does not hold back another', async () => {
 		slowRx.stop()
 	}
 })
+
+test('a store that fails writes for a while does not stop the dispatcher: delivery resumes', async () => {
+	const g = await start(`      - { id: back, url: "http://127.0.0.1:${rx.port}/back", signing: { scheme: none } }\n`)
+	const store = g.run.store as unknown as { faultWrites: Error | null }
+	store.faultWrites = new Error('disk full')
+	// wake the dispatcher so its claims meet the failing store
+	g.run.dispatcher.notify()
+	await Bun.sleep(100)
+	store.faultWrites = null
+	expect(g.run.dispatcher.alive).toBe(true)
+	expect((await g.post('/v1/flows/shop/events', { id: 'back-1', type: 'x' })).status).toBe(202)
+	await waitFor(() => rx.on('/back').length === 1, 5000, 'delivery after the fault')
+})
