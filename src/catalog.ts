@@ -8,6 +8,8 @@ export interface FlowView {
 	flow: FlowConfig
 	/** YAML endpoints first, then API ones by creation */
 	endpoints: EndpointConfig[]
+	/** the flow with all of them, for what judges a flow by its endpoints (URL placeholders, samples) */
+	withAll: FlowConfig
 }
 
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
@@ -39,7 +41,8 @@ export class Catalog {
 		const flows = new Map<string, FlowView>()
 		for (const flow of this.config.flows) {
 			const api = this.api.filter((a) => a.flow === flow.id && !flow.endpoints.some((e) => e.id === a.endpoint.id))
-			flows.set(flow.id, { flow, endpoints: [...flow.endpoints, ...api.map((a) => a.endpoint)] })
+			const endpoints = [...flow.endpoints, ...api.map((a) => a.endpoint)]
+			flows.set(flow.id, { flow, endpoints, withAll: { ...flow, endpoints } })
 		}
 		this.flows = flows
 		for (const l of this.listeners) l()

@@ -48,7 +48,7 @@ async function checkAgainstFlow(view: FlowView, deps: IngestDeps, e: NewEvent, e
 	const accepted = acceptedTypes(flow)
 	if (accepted && !accepted.includes(e.type)) throw new HttpError(422, 'unknown_event_type', `event type "${e.type}" is not declared by flow "${flow.id}"`, extra)
 	if (e.sessionId !== null && !(await deps.store.getSession(flow.id, e.sessionId))) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
-	const bad = invalidData({ flow: { ...view.flow, endpoints: view.endpoints }, type: e.type, data: e.data })
+	const bad = invalidData({ flow: view.withAll, type: e.type, data: e.data })
 	if (bad) throw new HttpError(422, 'invalid_data', bad.message, { ...extra, field: bad.field })
 }
 

@@ -14,7 +14,7 @@ import { findEndpoint } from './lookup'
 
 export async function testSend(deps: AdminDeps, flowId: string, id: string, input: z.output<typeof testInput>) {
 	const { view, endpoint } = findEndpoint(deps, flowId, id)
-	const flow = { ...view.flow, endpoints: view.endpoints }
+	const flow = view.withAll
 	const sample = sampleEvent(flow.envelope, flow)
 	const type = input.type ?? sample.type
 	const data = input.data ?? sample.data
