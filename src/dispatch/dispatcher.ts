@@ -21,6 +21,7 @@ export interface DispatcherDeps extends AttemptDeps {
 
 const MAX_SLEEP_MS = 30_000
 const STORE_RETRY_MS = 1000
+const RECLAIM_EVERY_MS = 60_000
 const CHUNK = 100
 const EVENT_CACHE = 20_000
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
@@ -56,6 +57,7 @@ export class Dispatcher {
 	 */
 	private due = new Map<string, number>()
 	lastLoopAt = 0
+	private lastReclaim = 0
 
 	constructor(private deps: DispatcherDeps) {
 		this.completions = new CompletionWriter(deps.store, deps.log)
@@ -132,6 +134,11 @@ export class Dispatcher {
 
 	/** One pass: claim within the caps, start what was claimed; returns when to look again. */
 	private async pass(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number): Promise<number> {
+		if (now - this.lastReclaim >= RECLAIM_EVERY_MS) {
+			// a job whose lease ran out was lost by whoever claimed it (a try that died): due again
+			this.lastReclaim = now
+			if (await this.deps.store.reclaimExpired(now) > 0) this.due.clear()
+		}
 		const { plans, earliest: planned, starved } = this.plan(targets, rotate, now)
 		// every claim of this pass goes into one transaction (the store's write queue)
 		const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
@@ -253,7 +260,10 @@ export class Dispatcher {
 	private begin(k: string, job: ClaimedJob, event: StoredEvent | undefined) {
 		this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1)
 		this.inflightTotal++
-		const p = this.run(job, event).finally(() => {
+		const p = this.run(job, event).catch((err) => {
+			// the job stays in flight until its lease runs out; then a pass takes it back
+			this.deps.log.error({ err: String(err), delivery: job.id }, 'a try ended in an unexpected error')
+		}).finally(() => {
 			this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)
 			this.inflightTotal--
 			this.inflightJobs.delete(job.pk)
@@ -285,7 +295,8 @@ export class Dispatcher {
 		}))
 		const c: Completion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: v.status === 'pending' ? now + v.delayMs : now, now }
 		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
-		if (health.changed) await catalog.saveState(health.state)
+		// a failed health write must not lose the try itself: that is recorded below either way
+		if (health.changed) await catalog.saveState(health.state).catch((err) => this.deps.log.error({ err: String(err) }, 'could not save endpoint health'))
 		if (health.disabled) this.deps.log.warn({ flow: job.flow, endpoint: job.endpoint, reason: health.disabled }, 'endpoint disabled')
 		if (c.status === 'pending') {
 			const k = key(job.flow, job.endpoint)

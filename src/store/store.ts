@@ -135,6 +135,8 @@ export interface Store {
 	complete(items: Completion[]): Promise<void>
 	recoverInFlight(now: number): Promise<number>
 	release(pks: number[], now: number): Promise<void>
+	/** jobs in flight whose lease ran out go back to pending, due now; returns how many */
+	reclaimExpired(now: number): Promise<number>
 
 	// endpoints
 	endpointStates(): Promise<EndpointStateRecord[]>

@@ -73,6 +73,12 @@ export class DispatchQueries {
 			.run(now, now).changes
 	}
 
+	/** While delivering, next_attempt_at is the lease's end: past it, the job was lost. */
+	reclaimExpired(now: number): number {
+		return this.client.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
+			WHERE status = 'delivering' AND next_attempt_at < ?`).run(now, now, now).changes
+	}
+
 	/** Jobs a stopping dispatcher could not finish go back to pending, due now. */
 	release(pks: number[], now: number) {
 		if (pks.length === 0) return

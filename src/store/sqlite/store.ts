@@ -71,6 +71,7 @@ export class SqliteStore implements Store {
 	complete(items: Parameters<DispatchQueries['complete']>[0]) { return this.writes.run(() => this.dispatch.complete(items)) }
 	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
 	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
+	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 
 	async endpointStates() { return endpoints.allStates(this.client) }
 	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { endpoints.saveState(this.client, s) }
