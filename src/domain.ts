@@ -83,7 +83,8 @@ export interface FlowConfig {
 export interface Config {
 	/** the file it was loaded from (for messages and reload) */
 	file: string
-	server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number }
+	/** publicUrl: how browsers reach the gateway, no trailing slash; '' = the request's own scheme and Host */
+	server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number; publicUrl: string }
 	storage: {
 		sqlite: string
 		synchronous: 'full' | 'normal'
@@ -91,6 +92,8 @@ export interface Config {
 		postgres: { url: string; poolSize: number } | null
 	}
 	admin: { tokens: string[] }
+	/** frameAncestors: the CSP `frame-ancestors` source list of /ui/portal */
+	portal: { frameAncestors: string }
 	metrics: { token: string }
 	log: { level: 'debug' | 'info' | 'warn' | 'error' }
 	limits: { endpointsPerFlow: number; batchEvents: number }

@@ -12,6 +12,7 @@ import {
 	cidr, cronExpression, duration, durationText, idSchema, listen, nonEmpty, positiveDuration,
 	positiveDurationText, positiveInt, size,
 } from './fields'
+import { frameAncestors, publicUrl } from './web'
 
 export const signingSchemeSchema = z.enum(['hmac-sha256', 'standard-webhooks', 'none'])
 export const encodingSchema = z.enum(['hex', 'base64'])
@@ -77,7 +78,8 @@ const server = z.strictObject({
 	listen: listen.prefault('127.0.0.1:8080'),
 	maxBodyBytes: size.prefault(262144).pipe(z.number().min(1, 'must be at least 1 byte')),
 	shutdownGrace: duration.prefault('15s'),
-}).transform((s) => ({ ...s.listen, maxBodyBytes: s.maxBodyBytes, shutdownGraceMs: s.shutdownGrace }))
+	publicUrl: publicUrl.default(''),
+}).transform((s) => ({ ...s.listen, maxBodyBytes: s.maxBodyBytes, shutdownGraceMs: s.shutdownGrace, publicUrl: s.publicUrl }))
 
 const storage = z
 	.strictObject({
@@ -131,6 +133,7 @@ export const rootSchema = z.strictObject({
 	server: server.prefault({}),
 	storage: storage.prefault({}),
 	admin: z.strictObject({ tokens: z.array(nonEmpty).default([]) }).prefault({}),
+	portal: z.strictObject({ frameAncestors: frameAncestors.default("'none'") }).prefault({}),
 	metrics: z.strictObject({ token: z.string().default('') }).prefault({}),
 	log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
 	limits: limitsSchema.prefault({}),

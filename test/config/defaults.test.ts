@@ -17,9 +17,10 @@ describe('defaults', () => {
 		const config = load('flows:\n  - id: main\n    ingestTokens: [t]\n')
 		expect(config).toEqual({
 			file: 'c.yaml',
-			server: { host: '127.0.0.1', port: 8080, maxBodyBytes: 262144, shutdownGraceMs: 15_000 },
+			server: { host: '127.0.0.1', port: 8080, maxBodyBytes: 262144, shutdownGraceMs: 15_000, publicUrl: '' },
 			storage: { sqlite: './data/hookgate.db', synchronous: 'full', maxSizeBytes: 0, postgres: null },
 			admin: { tokens: [] },
+			portal: { frameAncestors: "'none'" },
 			metrics: { token: '' },
 			log: { level: 'info' },
 			limits: { endpointsPerFlow: 5, batchEvents: 500 },
@@ -93,7 +94,7 @@ flows:
   - id: main
     ingestTokens: [t]
 `)
-		expect(config.server).toEqual({ host: '::1', port: 0, maxBodyBytes: 1_048_576, shutdownGraceMs: 500 })
+		expect(config.server).toEqual({ host: '::1', port: 0, maxBodyBytes: 1_048_576, shutdownGraceMs: 500, publicUrl: '' })
 		expect(config.storage).toEqual({
 			sqlite: './data/hookgate.db',
 			synchronous: 'full',
@@ -119,7 +120,8 @@ describe('config.example.yaml', () => {
 		const r = loadConfigFile(EXAMPLE, {})
 		if ('errors' in r) throw new Error(r.errors.join('\n'))
 		const { config } = r
-		expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, maxBodyBytes: 262144, shutdownGraceMs: 15_000 })
+		expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, maxBodyBytes: 262144, shutdownGraceMs: 15_000, publicUrl: '' })
+		expect(config.portal).toEqual({ frameAncestors: "'none'" })
 		expect(config.storage).toEqual({ sqlite: './data/hookgate.db', synchronous: 'full', maxSizeBytes: 0, postgres: null })
 		expect(config.metrics).toEqual({ token: '' })
 		expect(config.log).toEqual({ level: 'info' })
@@ -156,7 +158,7 @@ describe('config.example.yaml', () => {
 
 	test('documents every key of INTERFACE.md', () => {
 		const keys = [
-			'server', 'listen', 'maxBodyBytes', 'shutdownGrace', 'storage', 'sqlite', 'synchronous', 'maxSize',
+			'server', 'listen', 'maxBodyBytes', 'shutdownGrace', 'publicUrl', 'portal', 'frameAncestors', 'storage', 'sqlite', 'synchronous', 'maxSize',
 			'postgres', 'poolSize', 'admin', 'tokens', 'metrics', 'token', 'log', 'level', 'limits',
 			'endpointsPerFlow', 'batchEvents', 'delivery', 'timeout', 'retrySchedule', 'jitter', 'maxRetryAfter',
 			'concurrency', 'endpointConcurrency', 'allowPrivateNetworks', 'failingAfter', 'disableAfter',
