@@ -6,7 +6,7 @@ import type { DocumentDecoration } from 'elysia'
 import { z } from 'zod'
 import { errorBody } from './model/common'
 
-export type Tag = 'flows' | 'endpoints' | 'jobs' | 'events' | 'stats'
+export type Tag = 'flows' | 'endpoints' | 'jobs' | 'events' | 'stats' | 'portal'
 
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
 	const s = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>
@@ -21,7 +21,8 @@ const error = (code: string, message: string, extra: Record<string, unknown> = {
 
 export interface Answer {
 	status?: number
-	schema: z.ZodType
+	/** none: an answer without a body (204) */
+	schema?: z.ZodType
 	description: string
 	example?: unknown
 }
@@ -44,7 +45,8 @@ export interface OpSpec {
 
 function errorAnswers(op: OpSpec): Record<string, unknown> {
 	const out: Record<string, unknown> = {
-		401: { description: 'No bearer token, or not one of `admin.tokens`', content: json(jsonSchema(errorBody, 'output'), error('unauthorized', 'missing or invalid bearer token')) },
+		401: { description: 'No bearer token, not one of `admin.tokens` nor a valid portal link (`unauthorized`, also for a revoked link), or an expired portal link (`token_expired`)', content: json(jsonSchema(errorBody, 'output'), error('unauthorized', 'missing or invalid bearer token')) },
+		403: { description: 'A portal token on a route, flow or job its link does not cover (`forbidden`); checked before anything else', content: json(jsonSchema(errorBody, 'output'), error('forbidden', 'this link is for another flow')) },
 	}
 	if (op.body) {
 		out[400] = { description: 'The body is not JSON', content: json(jsonSchema(errorBody, 'output'), error('malformed_json', 'body is not valid JSON')) }
@@ -73,7 +75,9 @@ function errorAnswers(op: OpSpec): Record<string, unknown> {
 export function doc(op: OpSpec): DocumentDecoration {
 	const answers = Array.isArray(op.ok) ? op.ok : [op.ok]
 	const responses: Record<string, unknown> = {}
-	for (const a of answers) responses[a.status ?? 200] = { description: a.description, content: json(jsonSchema(a.schema, 'output'), a.example) }
+	for (const a of answers) {
+		responses[a.status ?? 200] = { description: a.description, ...(a.schema ? { content: json(jsonSchema(a.schema, 'output'), a.example) } : {}) }
+	}
 	Object.assign(responses, errorAnswers(op))
 	return {
 		tags: [op.tag],

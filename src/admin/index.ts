@@ -6,6 +6,7 @@ import { endpointRoutes } from './routes/endpoints'
 import { eventRoutes } from './routes/events'
 import { flowRoutes } from './routes/flows'
 import { jobRoutes } from './routes/jobs'
+import { portalRoutes } from './routes/portal'
 import { statsRoutes } from './routes/stats'
 
 export type { AdminDeps } from './deps'
@@ -18,4 +19,5 @@ export function adminApi(deps: AdminDeps) {
 		.use(jobRoutes(deps))
 		.use(eventRoutes(deps))
 		.use(statsRoutes(deps))
+		.use(portalRoutes(deps))
 }

@@ -34,11 +34,12 @@ export function openapiDocs() {
 					{ name: 'jobs', description: 'Deliveries ("webhook jobs"): browse, replay, cancel' },
 					{ name: 'events', description: 'Accepted events with the jobs they fanned out to' },
 					{ name: 'stats', description: 'Per-endpoint success rate, latency and backlog' },
+					{ name: 'portal', description: 'Links that let a flow\'s owner use this flow\'s admin routes (`x-portal` on each route says which capability it needs)' },
 					{ name: 'ops', description: 'Health, readiness and Prometheus metrics' },
 				],
 				components: {
 					securitySchemes: {
-						adminToken: { type: 'http', scheme: 'bearer', description: 'One of `admin.tokens`' },
+						adminToken: { type: 'http', scheme: 'bearer', description: 'One of `admin.tokens`, or a portal link\'s token (`hgp_…`) on the routes its `x-portal` allows, for its own flow' },
 						ingestToken: { type: 'http', scheme: 'bearer', description: 'One of the flow\'s `ingestTokens`' },
 					},
 				},

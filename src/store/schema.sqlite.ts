@@ -93,3 +93,11 @@ export const endpointState = sqliteTable('endpoint_state', {
 	failingSince: integer('failing_since'),
 	updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
+
+// One signing key per flow for portal links. Revoking a flow's links replaces
+// its key, so every token signed before stops verifying without a token list.
+export const portalKeys = sqliteTable('portal_keys', {
+	flow: text('flow').primaryKey(),
+	key: text('key').notNull(),
+	createdAt: integer('created_at').notNull(),
+})

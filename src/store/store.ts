@@ -180,5 +180,11 @@ export interface Store {
 	insertTestJob(input: TestJobInput): Promise<{ job: JobRecord; event: StoredEvent & { pk: number } } | null>
 	endpointStats(q: StatsQuery): Promise<StatsRows>
 
+	// portal links: one signing key per flow; replacing it revokes every link signed with the old one
+	portalKey(flow: string): Promise<string | null>
+	/** the flow's key; `fresh` is stored when it has none yet */
+	ensurePortalKey(flow: string, fresh: string, now: number): Promise<string>
+	replacePortalKey(flow: string, key: string, now: number): Promise<void>
+
 	close(): Promise<void>
 }

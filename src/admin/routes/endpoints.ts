@@ -1,5 +1,5 @@
-import { Elysia } from 'elysia'
-import { adminBody, adminGuard } from '../auth'
+import { adminPlugin, grant } from '../access'
+import { adminBody } from '../auth'
 import type { AdminDeps } from '../deps'
 import { doc } from '../docs'
 import * as ex from '../examples'
@@ -14,11 +14,11 @@ const one = 'flow or endpoint'
 const noQuery = strictQuery(noInput)
 
 export function endpointRoutes(deps: AdminDeps) {
-	const body = adminBody(deps.catalog, false)
-	const action = adminBody(deps.catalog, true)
-	return new Elysia({ name: 'admin-endpoints', prefix: '/admin/v1/flows/:flow/endpoints' })
-		.onTransform(adminGuard(deps.catalog))
+	const body = adminBody(deps, false)
+	const action = adminBody(deps, true)
+	return adminPlugin(deps, 'admin-endpoints', '/admin/v1/flows/:flow/endpoints')
 		.get('', ({ params }) => svc.listEndpoints(deps, params.flow), {
+			access: grant('view', 'path'),
 			query: noQuery,
 			detail: doc({
 				id: 'listEndpoints', tag: 'endpoints', summary: 'List a flow\'s endpoints',
@@ -32,6 +32,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			set.status = 201
 			return created
 		}, {
+			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			parse: [body, 'json'],
 			detail: doc({
@@ -43,6 +44,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.get('/:endpoint', ({ params }) => svc.getEndpoint(deps, params.flow, params.endpoint), {
+			access: grant('view', 'path'),
 			query: noQuery,
 			detail: doc({
 				id: 'getEndpoint', tag: 'endpoints', summary: 'Read an endpoint',
@@ -51,6 +53,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.patch('/:endpoint', ({ params, body: raw }) => svc.updateEndpoint(deps, params.flow, params.endpoint, validate(m.endpointPatch, raw)), {
+			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			parse: [body, 'json'],
 			detail: doc({
@@ -62,6 +65,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.delete('/:endpoint', ({ params }) => svc.deleteEndpoint(deps, params.flow, params.endpoint), {
+			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			detail: doc({
 				id: 'deleteEndpoint', tag: 'endpoints', summary: 'Remove an endpoint added through the API',
@@ -74,6 +78,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			validate(noInput, raw)
 			return svc.setEnabled(deps, params.flow, params.endpoint, true, null)
 		}, {
+			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
@@ -88,6 +93,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			const input = validate(m.disableInput, raw)
 			return svc.setEnabled(deps, params.flow, params.endpoint, false, input.reason ?? null)
 		}, {
+			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
@@ -102,6 +108,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			const input = validate(m.rotateInput, raw)
 			return svc.rotateSecret(deps, params.flow, params.endpoint, input.graceSeconds ?? 86_400)
 		}, {
+			access: grant('rotate_secret', 'path'),
 			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
@@ -113,6 +120,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.post('/:endpoint/test', ({ params, body: raw }) => testSend(deps, params.flow, params.endpoint, validate(m.testInput, raw)), {
+			access: grant('test', 'path'),
 			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({

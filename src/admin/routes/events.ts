@@ -1,5 +1,4 @@
-import { Elysia } from 'elysia'
-import { adminGuard } from '../auth'
+import { adminPlugin, grant } from '../access'
 import type { AdminDeps } from '../deps'
 import { doc } from '../docs'
 import * as ex from '../examples'
@@ -8,9 +7,9 @@ import * as svc from '../services/events'
 import { strictQuery } from '../validate'
 
 export function eventRoutes(deps: AdminDeps) {
-	return new Elysia({ name: 'admin-events', prefix: '/admin/v1/events' })
-		.onTransform(adminGuard(deps.catalog))
+	return adminPlugin(deps, 'admin-events', '/admin/v1/events')
 		.get('', ({ query }) => svc.listEvents(deps, query), {
+			access: grant('view', 'query'),
 			query: strictQuery(m.eventsQuery),
 			detail: doc({
 				id: 'listEvents', tag: 'events', summary: 'List events, newest first, with their jobs',
@@ -18,6 +17,8 @@ export function eventRoutes(deps: AdminDeps) {
 			}),
 		})
 		.get('/:id', ({ params, query }) => svc.getEvent(deps, params.id, query), {
+			// a portal token looks only in its own flow
+			access: grant('view', 'query'),
 			query: strictQuery(m.eventQuery),
 			detail: doc({
 				id: 'getEvent', tag: 'events', summary: 'Read an event with its job per endpoint',

@@ -1,5 +1,4 @@
-import { Elysia } from 'elysia'
-import { adminGuard } from '../auth'
+import { adminOnly, adminPlugin, grant } from '../access'
 import type { AdminDeps } from '../deps'
 import { doc } from '../docs'
 import * as ex from '../examples'
@@ -11,9 +10,9 @@ import { strictQuery } from '../validate'
 const noQuery = strictQuery(noInput)
 
 export function flowRoutes(deps: AdminDeps) {
-	return new Elysia({ name: 'admin-flows', prefix: '/admin/v1/flows' })
-		.onTransform(adminGuard(deps.catalog))
+	return adminPlugin(deps, 'admin-flows', '/admin/v1/flows')
 		.get('', () => svc.listFlows(deps), {
+			access: adminOnly,
 			query: noQuery,
 			detail: doc({
 				id: 'listFlows', tag: 'flows', summary: 'List flows with their endpoints and job counts',
@@ -21,6 +20,7 @@ export function flowRoutes(deps: AdminDeps) {
 			}),
 		})
 		.get('/:flow', ({ params }) => svc.getFlow(deps, params.flow), {
+			access: grant('view', 'path'),
 			query: noQuery,
 			detail: doc({
 				id: 'getFlow', tag: 'flows', summary: 'Read a flow with its endpoints and job counts',

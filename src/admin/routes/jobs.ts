@@ -1,5 +1,5 @@
-import { Elysia } from 'elysia'
-import { adminBody, adminGuard } from '../auth'
+import { adminPlugin, grant } from '../access'
+import { adminBody } from '../auth'
 import type { AdminDeps } from '../deps'
 import { doc } from '../docs'
 import * as ex from '../examples'
@@ -11,11 +11,11 @@ import { strictQuery, validate } from '../validate'
 const noQuery = strictQuery(noInput)
 
 export function jobRoutes(deps: AdminDeps) {
-	const body = adminBody(deps.catalog, false)
-	const action = adminBody(deps.catalog, true)
-	return new Elysia({ name: 'admin-jobs', prefix: '/admin/v1/jobs' })
-		.onTransform(adminGuard(deps.catalog))
+	const body = adminBody(deps, false)
+	const action = adminBody(deps, true)
+	return adminPlugin(deps, 'admin-jobs', '/admin/v1/jobs')
 		.get('', ({ query }) => svc.listJobs(deps, query), {
+			access: grant('view', 'query'),
 			query: strictQuery(m.jobsQuery),
 			detail: doc({
 				id: 'listJobs', tag: 'jobs', summary: 'List jobs, newest first',
@@ -24,6 +24,7 @@ export function jobRoutes(deps: AdminDeps) {
 			}),
 		})
 		.post('/replay', async ({ body: raw }) => svc.bulkReplay(deps, validate(m.bulkReplayInput, raw)), {
+			access: grant('replay', 'body'),
 			query: noQuery,
 			parse: [body, 'json'],
 			detail: doc({
@@ -35,6 +36,7 @@ export function jobRoutes(deps: AdminDeps) {
 			}),
 		})
 		.get('/:id', ({ params }) => svc.jobDetail(deps, params.id), {
+			access: grant('view', 'job'),
 			query: noQuery,
 			detail: doc({
 				id: 'getJob', tag: 'jobs', summary: 'Read a job with its event and every attempt',
@@ -46,6 +48,7 @@ export function jobRoutes(deps: AdminDeps) {
 			validate(noInput, raw)
 			return svc.replayJob(deps, params.id)
 		}, {
+			access: grant('replay', 'job'),
 			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({
@@ -60,6 +63,7 @@ export function jobRoutes(deps: AdminDeps) {
 			validate(noInput, raw)
 			return svc.cancelJob(deps, params.id)
 		}, {
+			access: grant('replay', 'job'),
 			query: noQuery,
 			parse: [action, 'json'],
 			detail: doc({

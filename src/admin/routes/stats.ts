@@ -1,5 +1,4 @@
-import { Elysia } from 'elysia'
-import { adminGuard } from '../auth'
+import { adminPlugin, grant } from '../access'
 import type { AdminDeps } from '../deps'
 import { doc } from '../docs'
 import * as ex from '../examples'
@@ -8,9 +7,9 @@ import { endpointStats } from '../services/stats'
 import { strictQuery } from '../validate'
 
 export function statsRoutes(deps: AdminDeps) {
-	return new Elysia({ name: 'admin-stats', prefix: '/admin/v1/stats' })
-		.onTransform(adminGuard(deps.catalog))
+	return adminPlugin(deps, 'admin-stats', '/admin/v1/stats')
 		.get('', ({ query }) => endpointStats(deps, query), {
+			access: grant('view', 'query'),
 			query: strictQuery(m.statsQuery),
 			detail: doc({
 				id: 'getStats', tag: 'stats', summary: 'Figures per endpoint over a window',

@@ -15,6 +15,7 @@ import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJo
 import * as adminEvents from './admin-events'
 import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
+import * as portalKeys from './portal-keys'
 
 export class SqliteStore implements Store {
 	readonly dialect = 'sqlite' as const
@@ -128,6 +129,16 @@ export class SqliteStore implements Store {
 	async findEvents(id: string, flow: string | null) { return adminEvents.findEvents(this.client, id, flow) }
 	insertTestJob(input: TestJobInput) { return this.writes.run(() => adminEvents.insertTestJob(this.client, input)) }
 	async endpointStats(q: StatsQuery) { return endpointStats(this.client, q) }
+
+	async portalKey(flow: string) { return portalKeys.portalKey(this.client, flow) }
+	async ensurePortalKey(flow: string, fresh: string, now: number) {
+		this.checkFault()
+		return portalKeys.ensurePortalKey(this.client, flow, fresh, now)
+	}
+	async replacePortalKey(flow: string, key: string, now: number) {
+		this.checkFault()
+		portalKeys.replacePortalKey(this.client, flow, key, now)
+	}
 
 	async close() { this.closeFn() }
 }
