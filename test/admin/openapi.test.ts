@@ -54,6 +54,8 @@ describe('/openapi.json', () => {
 			for (const [method, op] of Object.entries(ops)) {
 				const codes = Object.keys(op.responses ?? {})
 				expect({ route: `${method} ${path}`, has401: codes.includes('401') }).toEqual({ route: `${method} ${path}`, has401: true })
+				// a portal token may be refused on any of them
+				expect({ route: `${method} ${path}`, has403: codes.includes('403') }).toEqual({ route: `${method} ${path}`, has403: true })
 				if (path.includes('{')) expect({ route: `${method} ${path}`, has404: codes.includes('404') }).toEqual({ route: `${method} ${path}`, has404: true })
 			}
 		}

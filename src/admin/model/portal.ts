@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { durationText, toMs } from '../../config/fields'
+import { parseDuration } from '../../config/duration'
+import { durationText } from '../../config/fields'
 import { CAPABILITIES } from '../portal/token'
 
 export const MIN_TTL_MS = 5 * 60_000
@@ -11,8 +12,9 @@ export const portalLinkInput = z.strictObject({
 	capabilities: z.array(capabilitySchema).max(CAPABILITIES.length * 2)
 		.describe('what the link allows; `view` is always included'),
 	ttl: durationText.refine((s) => {
-		const ms = toMs(s)
-		return ms >= MIN_TTL_MS && ms <= MAX_TTL_MS
+		const r = parseDuration(s)
+		// a text that is no duration at all has its own message already
+		return 'error' in r || (r.value >= MIN_TTL_MS && r.value <= MAX_TTL_MS)
 	}, 'must be from 5m to 24h').optional().describe('how long the link works, from 5m to 24h (default 1h)'),
 })
 
