@@ -6,6 +6,7 @@ import type { EndpointConfig, EnvelopeSpec, FlowConfig, HeaderValue, SigningConf
 import { checkUrlPlaceholders, envelopeFieldNames } from '../envelopes/check'
 import { validateHeader } from '../signing/headers'
 import { generateSecret, validateSecret } from '../signing/secret'
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../json'
 import { isoTime, toMs } from './fields'
 import { fromZod, type ConfigIssue } from './issues'
 import { endpointInputSchema, type EndpointInput } from './schema'
@@ -158,6 +159,11 @@ function checkHeaders(ep: EndpointInput, hmacHeader: string | null, issues: Conf
 }
 
 function checkBody(ep: EndpointInput, envelope: EnvelopeSpec | null, issues: ConfigIssue[]): void {
+	// the body is serialized on every try: a depth JSON.stringify cannot take would fail them all
+	if (valueNestsDeeperThan(ep.body)) {
+		issues.push({ path: ['body'], message: `nests more than ${MAX_JSON_DEPTH} levels deep` })
+		return
+	}
 	const keys = Object.keys(ep.body ?? {})
 	if (envelope === null || keys.length === 0) return
 	const template = envelope.kind === 'template' ? envelope.template : null

@@ -55,3 +55,19 @@ test('unknown query keys are refused on every route, naming the key', async () =
 	}
 	expectError(await f.admin.post('/admin/v1/jobs/x/cancel', { hard: true }), 422, 'invalid_request')
 })
+
+test('a body nesting more than 64 levels is 422 invalid_request on every route, and nothing changes', async () => {
+	const deep = '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000)
+	const routes: Array<[string, string, string]> = [
+		['POST', add, `{"id":"deep","url":"http://127.0.0.1:9/x","body":${deep}}`],
+		['PATCH', `${add}/paused`, `{"body":${deep}}`],
+		['POST', `${add}/crm/test`, `{"type":"invoice.paid","data":${deep}}`],
+		['POST', '/admin/v1/jobs/replay', `{"filter":${deep}}`],
+	]
+	for (const [method, path, raw] of routes) {
+		const res = await f.admin.call(method, path, undefined, { raw })
+		expect({ path, status: res.status, code: res.body.error?.code, message: res.body.error?.message })
+			.toEqual({ path, status: 422, code: 'invalid_request', message: 'body nests more than 64 levels deep' })
+	}
+	expect((await f.admin.get(`${add}/deep`)).status).toBe(404)
+})

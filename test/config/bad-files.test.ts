@@ -90,6 +90,7 @@ const cases: Array<[string, string, string, Record<string, string>?]> = [
 		flow().replace('    ingestTokens', '    envelope: flow-event\n    ingestTokens') + '        body:\n          source: x\n          event: y\n',
 		"c.yaml:11:11 flows[0].endpoints[0].body.event: the flow's envelope already writes event",
 	],
+	['endpoint body nesting 65 levels', `${flow()}        body: { a: ${'['.repeat(64)}${']'.repeat(64)} }\n`, 'c.yaml:8:15 flows[0].endpoints[0].body: nests more than 64 levels deep'],
 	['bad CIDR', `delivery:\n  allowPrivateNetworks: [127.0.0.0/8, 10.0.0.0/33]\n${flow()}`, 'c.yaml:2:39 delivery.allowPrivateNetworks[1]: must be a CIDR range'],
 	['allowPrivateNetworks neither bool nor list', `delivery:\n  allowPrivateNetworks: yes\n${flow()}`, 'c.yaml:2:25 delivery.allowPrivateNetworks: expected true, false or a list of CIDR ranges'],
 	['bad cron', `retention:\n  schedule: "61 * * * *"\n${flow()}`, 'c.yaml:2:13 retention.schedule: must be a cron expression'],
