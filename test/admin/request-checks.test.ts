@@ -71,3 +71,17 @@ test('a body nesting more than 64 levels is 422 invalid_request on every route, 
 	}
 	expect((await f.admin.get(`${add}/deep`)).status).toBe(404)
 })
+
+test('a header value that could never be sent is 422 invalid_request, on add and on change', async () => {
+	expect((await f.admin.post(add, { id: 'api-h', url: 'http://127.0.0.1:9/x', signing: { scheme: 'none' }, headers: { 'X-V': 'fine' } })).status).toBe(201)
+	for (const value of ['snow\u2603man', 'bell\u0007', 'x'.repeat(100 * 1024)]) {
+		const added = await f.admin.post(add, { url: 'http://127.0.0.1:9/x', signing: { scheme: 'none' }, headers: { 'X-V': value } })
+		expectError(added, 422, 'invalid_request')
+		expect(added.body.error.path).toBe('headers.X-V')
+		const changed = await f.admin.call('PATCH', `${add}/api-h`, { headers: { 'X-V': value } })
+		expectError(changed, 422, 'invalid_request')
+		expect(changed.body.error.path).toBe('headers.X-V')
+	}
+	expect((await f.admin.get(`${add}/api-h`)).body.headers).toEqual({ 'X-V': 'fine' })
+	await f.admin.call('DELETE', `${add}/api-h`)
+})
