@@ -85,3 +85,12 @@ test('a header value that could never be sent is 422 invalid_request, on add and
 	expect((await f.admin.get(`${add}/api-h`)).body.headers).toEqual({ 'X-V': 'fine' })
 	await f.admin.call('DELETE', `${add}/api-h`)
 })
+
+test('a URL whose host a placeholder would choose is 422 invalid_request, however it is spelled', async () => {
+	for (const url of ['http:/{{ event.data.h }}:21001/p', 'http:/\t/{{ event.data.h }}/p', 'https://{{ event.data.h }}/p']) {
+		const res = await f.admin.post(add, { url, signing: { scheme: 'none' } })
+		expectError(res, 422, 'invalid_request')
+		expect(res.body.error.path).toBe('url')
+		expect(res.body.error.message).toContain('path and query')
+	}
+})
