@@ -82,7 +82,14 @@ function placementError(url: string): string | null {
 	const occurrences = (text: string) => text.split(MARK).length - 1
 	if (occurrences(marked.pathname) + occurrences(marked.search) === count) return null
 	if (occurrences(marked.hash) > 0) return 'placeholders are allowed only in the URL path and query, not in the fragment'
-	return outside
+	// scheme, host and port held, so the path lost it: a literal `..` after the placeholder
+	return 'a "." or ".." path segment would drop a placeholder when the URL is parsed'
+}
+
+/** True when a placeholder of `url` can change its scheme, host, port or user info (an endpoint stored before this was refused). */
+export function targetFromPlaceholders(url: string): boolean {
+	const problem = placementError(url)
+	return problem !== null && !problem.endsWith('fragment')
 }
 
 /** Placeholders may fill path and query, never scheme, host or port: the target must be known at load. */

@@ -47,8 +47,9 @@ async function checkAgainstFlow(view: FlowView, deps: IngestDeps, e: NewEvent, e
 	const { flow } = view
 	const accepted = acceptedTypes(flow)
 	if (accepted && !accepted.includes(e.type)) throw new HttpError(422, 'unknown_event_type', `event type "${e.type}" is not declared by flow "${flow.id}"`, extra)
-	if (e.sessionId !== null && !(await deps.store.getSession(flow.id, e.sessionId))) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
-	const bad = invalidData({ flow: view.withAll, type: e.type, data: e.data })
+	const session = e.sessionId === null ? null : await deps.store.getSession(flow.id, e.sessionId)
+	if (e.sessionId !== null && !session) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
+	const bad = invalidData({ flow: view.withAll, ...e, metadata: session?.metadata ?? {} })
 	if (bad) throw new HttpError(422, 'invalid_data', bad.message, { ...extra, field: bad.field })
 }
 

@@ -96,6 +96,11 @@ describe('checkUrlPlaceholders', () => {
 		expect(checkUrlPlaceholders(url, standard)).toContain('path and query')
 	})
 
+	test('refuses a literal dot segment that would drop a placeholder', () => {
+		expect(checkUrlPlaceholders('https://x.example.com/a/{{ event.id }}/../b', standard)).toBe('a "." or ".." path segment would drop a placeholder when the URL is parsed')
+		expect(checkUrlPlaceholders('https://x.example.com/a/../{{ event.id }}', standard)).toBeNull()
+	})
+
 	test('refuses unknown roots and route.* without platform-action', () => {
 		expect(checkUrlPlaceholders('https://x.example.com/{{ evnt.id }}', standard)).toContain('evnt.id')
 		expect(checkUrlPlaceholders('https://x.example.com/{{ route.group }}', standard)).toContain('platform-action')
