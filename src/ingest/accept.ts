@@ -26,7 +26,8 @@ export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: R
 		const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message
 		throw invalidEvent(path ? `${path}: ${what}` : what, { ...extra, ...(path ? { path } : {}) })
 	}
-	const e = r.data
+	// zod's copy of `data` would drop a key named __proto__: keep the object as sent
+	const e = quick ?? { ...r.data, data: (raw as { data?: Record<string, unknown> }).data }
 	if (idempotencyKey !== null && e.id !== undefined && e.id !== idempotencyKey) throw invalidEvent('Idempotency-Key and body id differ', extra)
 	if (idempotencyKey !== null && e.id === undefined && !ID_PATTERN.test(idempotencyKey)) throw invalidEvent('Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ : . -', extra)
 	const occurredAt = e.occurredAt === undefined ? null : Date.parse(e.occurredAt)

@@ -24,7 +24,12 @@ function sessionBody(raw: unknown, schema: z.ZodType) {
 		const path = formatPath(issue.path)
 		throw new HttpError(400, 'invalid_request', `${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}`, path ? { path } : {})
 	}
-	return r.data as Record<string, unknown>
+	// zod rebuilds a record by assignment, which drops a key named __proto__ (and
+	// makes its value the copy's prototype); the metadata it validated is kept
+	// as sent instead, so __proto__ is data here as it is in event data.
+	const out = r.data as Record<string, unknown>
+	if (isPlainObject(raw) && isPlainObject(raw.metadata)) out.metadata = raw.metadata
+	return out
 }
 
 // Session bodies are not events: their shape errors, too deep included, are 400 invalid_request.
