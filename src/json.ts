@@ -68,12 +68,45 @@ export function valueNestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): bool
 	return walk(value, 0)
 }
 
+// A marker for text to emit, beside values still to write.
+class Emit {
+	constructor(readonly text: string) {}
+}
+
+/**
+ * Compact JSON with object keys sorted. Written with an explicit stack, not
+ * recursion: values stored before depth was bounded can nest thousands of
+ * levels, and a RangeError here once failed a whole group commit.
+ */
 export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-	const obj = value as Record<string, unknown>
-	const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort()
-	return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`
+	const out: string[] = []
+	const work: unknown[] = [value]
+	while (work.length > 0) {
+		const v = work.pop()
+		if (v instanceof Emit) {
+			out.push(v.text)
+		} else if (v === null || typeof v !== 'object') {
+			out.push(JSON.stringify(v) ?? 'null')
+		} else if (Array.isArray(v)) {
+			// pushed in reverse, so they come off the stack in order
+			work.push(new Emit(']'))
+			for (let i = v.length - 1; i >= 0; i--) {
+				work.push(v[i])
+				if (i > 0) work.push(new Emit(','))
+			}
+			out.push('[')
+		} else {
+			const obj = v as Record<string, unknown>
+			const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort()
+			work.push(new Emit('}'))
+			for (let i = keys.length - 1; i >= 0; i--) {
+				work.push(obj[keys[i]!])
+				work.push(new Emit(`${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:`))
+			}
+			out.push('{')
+		}
+	}
+	return out.join('')
 }
 
 export const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b)

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
-import { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonBounded, valueNestsDeeperThan } from '../src/json'
+import { canonicalJson, MAX_JSON_DEPTH, nestsDeeperThan, parseJsonBounded, valueNestsDeeperThan } from '../src/json'
 
 const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels)
 const nestedObject = (levels: number) => '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1)
@@ -48,5 +48,35 @@ describe('bounded JSON parsing', () => {
 		expect(valueNestsDeeperThan(deep)).toBe(true)
 		expect(valueNestsDeeperThan(JSON.parse(nestedObject(MAX_JSON_DEPTH)))).toBe(false)
 		expect(valueNestsDeeperThan(JSON.parse(nestedObject(MAX_JSON_DEPTH + 1)))).toBe(true)
+	})
+})
+
+describe('canonicalJson', () => {
+	// the recursive definition it replaced
+	function recursive(value: unknown): string {
+		if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null'
+		if (Array.isArray(value)) return `[${value.map(recursive).join(',')}]`
+		const obj = value as Record<string, unknown>
+		const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort()
+		return `{${keys.map((k) => `${JSON.stringify(k)}:${recursive(obj[k])}`).join(',')}}`
+	}
+
+	test('writes what the recursive definition writes (random values)', () => {
+		fc.assert(fc.property(fc.anything({ maxDepth: 6, withObjectString: true, withNullPrototype: true }), (value) => {
+			expect(canonicalJson(value)).toBe(recursive(value))
+		}), { seed: 13, numRuns: 400 })
+	})
+
+	test('sorts keys at every level and ignores undefined members', () => {
+		expect(canonicalJson({ b: [1, { d: 1, c: undefined, a: 'x' }], a: null })).toBe('{"a":null,"b":[1,{"a":"x","d":1}]}')
+		expect(canonicalJson(JSON.parse('{"__proto__":{"z":1},"a":[]}'))).toBe('{"__proto__":{"z":1},"a":[]}')
+	})
+
+	test('a value stored before depth was bounded (100,000 levels) is written without overflowing', () => {
+		let deep: unknown = 1
+		for (let i = 0; i < 100_000; i++) deep = { a: deep }
+		const text = canonicalJson(deep)
+		expect(text.length).toBe(100_000 * 6 + 1)
+		expect(text.startsWith('{"a":{"a":')).toBe(true)
 	})
 })

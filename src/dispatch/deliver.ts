@@ -87,7 +87,13 @@ export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Pro
 	let outcome: AttemptOutcome
 	try {
 		const input = { flow: plan.flow, endpoint: plan.endpoint, event: plan.event, attempt: plan.n }
-		body = buildBody(input)
+		try {
+			body = buildBody(input)
+		} catch (err) {
+			// data stored before depth was bounded: JSON.stringify cannot write it, now or on any retry
+			if (err instanceof RangeError) return recorded(plan, startedAt, url, {}, '', failed({ class: 'internal', message: `the event cannot be written as JSON: ${err.message}` }, { producerFault: true }))
+			throw err
+		}
 		const unsendable = unsendableUrlOf(input)
 		if (unsendable) {
 			outcome = failed({ class: 'internal', message: `the event cannot be sent to this endpoint: ${unsendable.message}` }, { producerFault: true })
@@ -100,6 +106,10 @@ export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Pro
 	} catch (err) {
 		outcome = failed({ class: 'internal', message: err instanceof Error ? err.message : String(err) })
 	}
+	return recorded(plan, startedAt, url, headers, body, outcome)
+}
+
+function recorded(plan: AttemptPlan, startedAt: number, url: string, headers: Record<string, string>, body: string, outcome: AttemptOutcome) {
 	const sensitive = sensitiveNames(plan.endpoint)
 	const record: AttemptRecord = {
 		n: plan.n,

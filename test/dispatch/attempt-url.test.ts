@@ -44,3 +44,13 @@ test('a blocked address written in the endpoint itself is the endpoint\'s fault'
 	expect(outcome.error?.class).toBe('blocked')
 	expect(outcome.producerFault).toBeUndefined()
 })
+
+test('data stored before depth was bounded, too deep to write as JSON, is a producer fault and sends nothing', async () => {
+	let deep: Record<string, unknown> = {}
+	for (let i = 0; i < 100_000; i++) deep = { a: deep }
+	const before = rx.hits.length
+	const { outcome, record } = await attemptDelivery(deps, plan(`http://127.0.0.1:${rx.port}/deep`, deep))
+	expect(outcome).toMatchObject({ ok: false, producerFault: true, error: { class: 'internal' } })
+	expect(record.requestBody).toBe('')
+	expect(rx.hits.length).toBe(before)
+})
