@@ -6,9 +6,11 @@
 // then the noted problem.
 import { bearer, tokenMatches } from '../auth'
 import { HttpError, unauthorized } from '../errors'
+import { MAX_JSON_DEPTH, parseJsonBounded } from '../json'
 import type { AdminDeps } from './deps'
 import { verifyPortalToken } from './portal/links'
 import type { PortalClaims } from './portal/token'
+import { invalidRequest } from './validate'
 
 /** Far above any endpoint or replay body, and below the cap at which Bun answers a bare 413 itself. */
 const MAX_BODY_BYTES = 512 * 1024
@@ -68,11 +70,11 @@ export function adminBody(deps: AdminDeps, optional: boolean) {
 		}
 		const text = new TextDecoder().decode(bytes)
 		if (text.trim() === '' && optional) return {}
-		try {
-			return JSON.parse(text) as unknown
-		} catch {
-			problems.set(request, new HttpError(400, 'malformed_json', text.trim() === '' ? 'body is empty; send a JSON object' : 'body is not valid JSON'))
-			return {}
-		}
+		const parsed = parseJsonBounded(text)
+		if (parsed.ok) return parsed.value
+		problems.set(request, parsed.reason === 'too_deep'
+			? invalidRequest([{ path: [], message: `body nests more than ${MAX_JSON_DEPTH} levels deep` }])
+			: new HttpError(400, 'malformed_json', text.trim() === '' ? 'body is empty; send a JSON object' : 'body is not valid JSON'))
+		return {}
 	}
 }

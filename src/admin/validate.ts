@@ -19,6 +19,16 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.outp
 }
 
 /**
+ * `validate` for schemas that only check (no transforms, no defaults), answering
+ * the value as sent: zod rebuilds records by assignment, which drops a key
+ * named __proto__, and such a key is data here as it is in event data.
+ */
+export function validateAsSent<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+	validate(schema, value)
+	return value as z.output<T>
+}
+
+/**
  * Elysia's query parser (for Standard Schema routes) splits values at commas
  * and parses values that look like JSON; our parameters are plain strings, so
  * they are put back together before validation.

@@ -6,6 +6,7 @@ import type { EndpointConfig, EnvelopeSpec, FlowConfig, HeaderValue, SigningConf
 import { checkUrlPlaceholders, envelopeFieldNames } from '../envelopes/check'
 import { validateHeader } from '../signing/headers'
 import { generateSecret, validateSecret } from '../signing/secret'
+import { isPlainObject, MAX_JSON_DEPTH, valueNestsDeeperThan } from '../json'
 import { isoTime, toMs } from './fields'
 import { fromZod, type ConfigIssue } from './issues'
 import { endpointInputSchema, type EndpointInput } from './schema'
@@ -56,7 +57,8 @@ export function normalizeEndpoint(input: unknown, flow: FlowDefaults, opts: Norm
 			events: ep.events ?? null,
 			signing,
 			headers,
-			body: ep.body ?? {},
+			// as sent: zod's copy of a record drops a key named __proto__, which is data here as anywhere
+			body: isPlainObject(input) && isPlainObject(input.body) ? input.body : ep.body ?? {},
 			timeoutMs: ep.timeout != null ? toMs(ep.timeout) : null,
 			retryScheduleMs: ep.retrySchedule?.map(toMs) ?? null,
 			concurrency: ep.concurrency ?? null,
@@ -158,6 +160,11 @@ function checkHeaders(ep: EndpointInput, hmacHeader: string | null, issues: Conf
 }
 
 function checkBody(ep: EndpointInput, envelope: EnvelopeSpec | null, issues: ConfigIssue[]): void {
+	// the body is serialized on every try: a depth JSON.stringify cannot take would fail them all
+	if (valueNestsDeeperThan(ep.body)) {
+		issues.push({ path: ['body'], message: `nests more than ${MAX_JSON_DEPTH} levels deep` })
+		return
+	}
 	const keys = Object.keys(ep.body ?? {})
 	if (envelope === null || keys.length === 0) return
 	const template = envelope.kind === 'template' ? envelope.template : null

@@ -1,6 +1,7 @@
 // One flow: its own keys, its envelope and signing defaults, then each of its
 // endpoints through normalizeEndpoint (the same code the admin API uses).
 
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../json'
 import type { BuiltinEnvelope, EndpointConfig, EnvelopeSpec, FlowConfig } from '../domain'
 import { checkTemplate } from '../envelopes/check'
 import { PLATFORM_ACTIONS } from '../envelopes/routes'
@@ -39,7 +40,9 @@ export function normalizeFlow(raw: unknown, at: Path, ctx: FlowContext): { flow:
 	const signingParse = flowSigningSchema.safeParse(fields.signing ?? {})
 	const signing = signingParse.success ? flowSigning(signingParse.data, [...at, 'signing'], issues) : {}
 
-	if (envelope?.kind === 'template') {
+	if (envelope?.kind === 'template' && valueNestsDeeperThan(envelope.template)) {
+		issues.push({ path: [...at, 'envelope', 'template'], message: `nests more than ${MAX_JSON_DEPTH} levels deep` })
+	} else if (envelope?.kind === 'template') {
 		for (const problem of checkTemplate(envelope.template, envelope)) {
 			issues.push({ path: [...at, 'envelope', 'template', ...problem.path], message: problem.message })
 		}

@@ -1,6 +1,6 @@
 import type { EndpointConfig, FlowConfig, StoredEvent } from '../domain'
 import { VERSION } from '../domain'
-import { buildBody, renderUrl } from '../envelopes'
+import { buildBody, renderUrl, targetFromPlaceholders, unsendableUrlOf } from '../envelopes'
 import { redactHeaders } from '../signing/headers'
 import { signingHeaders } from '../signing/sign'
 import type { AttemptRecord } from '../store/types'
@@ -50,6 +50,34 @@ function sensitiveNames(e: EndpointConfig): Set<string> {
 	return names
 }
 
+// Per endpoint object, as above: whether event values can pick the target
+// (only an endpoint stored before such URLs were refused).
+const targetFromData = new WeakMap<EndpointConfig, boolean>()
+function dataPicksTarget(e: EndpointConfig): boolean {
+	let yes = targetFromData.get(e)
+	if (yes === undefined) {
+		yes = targetFromPlaceholders(e.url)
+		targetFromData.set(e, yes)
+	}
+	return yes
+}
+
+/** The URL as it goes out: dot segments resolved, no fragment. */
+function contactedUrl(url: string): string {
+	try {
+		const u = new URL(url)
+		u.hash = ''
+		return u.href
+	} catch {
+		return url
+	}
+}
+
+const failed = (cls: AttemptOutcome['error'] & {}, more: Partial<AttemptOutcome> = {}): AttemptOutcome => ({
+	ok: false, status: null, responseHeaders: {}, responseBody: '', responseTruncated: false, durationMs: 0,
+	error: cls, retryAfterMs: null, connectedIp: null, ...more,
+})
+
 /** Shapes, signs and sends one try; never throws: a failure is an outcome. */
 export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Promise<{ record: AttemptRecord; outcome: AttemptOutcome }> {
 	const startedAt = deps.now()
@@ -59,16 +87,29 @@ export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Pro
 	let outcome: AttemptOutcome
 	try {
 		const input = { flow: plan.flow, endpoint: plan.endpoint, event: plan.event, attempt: plan.n }
-		body = buildBody(input)
-		url = renderUrl(input)
-		headers = requestHeaders(plan, body, startedAt)
-		outcome = await performAttempt({ url, headers, body, timeoutMs: plan.timeoutMs, allow: deps.allow, resolver: deps.resolver, ca: deps.ca })
-	} catch (err) {
-		outcome = {
-			ok: false, status: null, responseHeaders: {}, responseBody: '', responseTruncated: false, durationMs: 0,
-			error: { class: 'internal', message: err instanceof Error ? err.message : String(err) }, retryAfterMs: null, connectedIp: null,
+		try {
+			body = buildBody(input)
+		} catch (err) {
+			// data stored before depth was bounded: JSON.stringify cannot write it, now or on any retry
+			if (err instanceof RangeError) return recorded(plan, startedAt, url, {}, '', failed({ class: 'internal', message: `the event cannot be written as JSON: ${err.message}` }, { producerFault: true }))
+			throw err
 		}
+		const unsendable = unsendableUrlOf(input)
+		if (unsendable) {
+			outcome = failed({ class: 'internal', message: `the event cannot be sent to this endpoint: ${unsendable.message}` }, { producerFault: true })
+		} else {
+			url = contactedUrl(renderUrl(input))
+			headers = requestHeaders(plan, body, startedAt)
+			outcome = await performAttempt({ url, headers, body, timeoutMs: plan.timeoutMs, allow: deps.allow, resolver: deps.resolver, ca: deps.ca })
+			if (outcome.error?.class === 'blocked' && dataPicksTarget(plan.endpoint)) outcome = { ...outcome, producerFault: true }
+		}
+	} catch (err) {
+		outcome = failed({ class: 'internal', message: err instanceof Error ? err.message : String(err) })
 	}
+	return recorded(plan, startedAt, url, headers, body, outcome)
+}
+
+function recorded(plan: AttemptPlan, startedAt: number, url: string, headers: Record<string, string>, body: string, outcome: AttemptOutcome) {
 	const sensitive = sensitiveNames(plan.endpoint)
 	const record: AttemptRecord = {
 		n: plan.n,

@@ -288,7 +288,7 @@ export class Dispatcher {
 		if (this.abandoned.has(job.pk)) { this.abandoned.delete(job.pk); return }
 		const now = this.deps.now()
 		const cfg = catalog.config.delivery
-		const result = { ok: outcome.ok, status: outcome.status, errorClass: outcome.error?.class ?? null, errorMessage: outcome.error?.message ?? null }
+		const result = { ok: outcome.ok, status: outcome.status, errorClass: outcome.error?.class ?? null, errorMessage: outcome.error?.message ?? null, producerFault: outcome.producerFault }
 		const v = verdict(result, job.test, () => nextDelay({
 			schedule: catalog.retrySchedule(view.flow, endpoint), attemptsMade: n - job.scheduleBase, jitter: cfg.jitter,
 			random: this.deps.random, retryAfterMs: outcome.retryAfterMs, maxRetryAfterMs: cfg.maxRetryAfterMs,

@@ -6,6 +6,8 @@ export interface AttemptResult {
 	status: number | null
 	errorClass: AttemptErrorClass | null
 	errorMessage: string | null
+	/** the event's values made the try fail (a blocked address they chose, a URL they cannot fill): says nothing of the endpoint */
+	producerFault?: boolean
 }
 
 export interface HealthChange {
@@ -17,6 +19,7 @@ export interface HealthChange {
 
 // What one attempt does to its endpoint's health. Pure: the dispatcher persists.
 export function afterAttempt(s: EndpointStateRecord, r: AttemptResult, now: number, disableAfterMs: number): HealthChange {
+	if (!r.ok && r.producerFault) return { state: s, changed: false, disabled: null }
 	if (r.ok) {
 		if (s.consecutiveFailures === 0 && s.failingSince === null) return { state: s, changed: false, disabled: null }
 		return { state: { ...s, consecutiveFailures: 0, failingSince: null, updatedAt: now }, changed: true, disabled: null }
@@ -35,7 +38,8 @@ export type JobVerdict = { status: 'succeeded' | 'failed' } | { status: 'pending
 /** What a job becomes after a try: done, or pending again after a delay. */
 export function verdict(r: AttemptResult, test: boolean, delay: () => number | null): JobVerdict {
 	if (r.ok) return { status: 'succeeded' }
-	if (test || r.status === 410) return { status: 'failed' }
+	// the same values would fail the same way on every retry
+	if (test || r.status === 410 || r.producerFault) return { status: 'failed' }
 	const d = delay()
 	return d === null ? { status: 'failed' } : { status: 'pending', delayMs: d }
 }

@@ -35,6 +35,8 @@ export interface AttemptOutcome {
 	retryAfterMs: number | null
 	/** the address the request went (or tried to go) to; null when refused before connecting */
 	connectedIp: string | null
+	/** the try failed because of the event's values, not the endpoint: the job fails, the endpoint's health is untouched */
+	producerFault?: boolean
 }
 
 type Draft = Omit<AttemptOutcome, 'durationMs'>

@@ -2,7 +2,7 @@
 // is refused when it is read.
 
 import type { BuiltinEnvelope, EnvelopeSpec } from '../domain'
-import { placeholderError, placeholdersIn, strayBraces } from './placeholders'
+import { PLACEHOLDER, placeholderError, placeholdersIn, strayBraces } from './placeholders'
 
 const BUILTIN_FIELDS: Record<BuiltinEnvelope, readonly string[]> = {
 	standard: ['type', 'timestamp', 'data'],
@@ -52,18 +52,47 @@ export function checkTemplate(
 	return out
 }
 
+// Fillers tried in place of every placeholder: a URL whose scheme, host, port
+// or user info is the same whatever fills it has them literal. The URL parser
+// decides, not a search for `://`: `http:/{{x}}:21001/p` and `http:/\t/{{x}}`
+// both parse with the placeholder as the host.
+const MARK = 'hookgate0placeholder'
+const FILLERS = [MARK, '', '0', '.', '..', 'a.b']
+const ORIGIN_PARTS = ['protocol', 'username', 'password', 'hostname', 'port'] as const
+
+function parsed(url: string): URL | null {
+	try {
+		return new URL(url)
+	} catch {
+		return null
+	}
+}
+
+/** Why the placeholders of `url` are not all in its path and query, or null. */
+function placementError(url: string): string | null {
+	const count = placeholdersIn(url).length
+	if (count === 0) return null
+	const outside = 'placeholders are allowed only in the URL path and query, not in scheme, host or port'
+	const urls = FILLERS.map((f) => parsed(url.replace(PLACEHOLDER, f)))
+	// not a URL whatever fills it: the URL check says so
+	if (urls.every((u) => u === null)) return null
+	const marked = urls[0]
+	if (marked === null || urls.some((u) => u === null)) return outside
+	if (urls.some((u) => ORIGIN_PARTS.some((part) => u![part] !== marked[part]))) return outside
+	const occurrences = (text: string) => text.split(MARK).length - 1
+	if (occurrences(marked.pathname) + occurrences(marked.search) === count) return null
+	if (occurrences(marked.hash) > 0) return 'placeholders are allowed only in the URL path and query, not in the fragment'
+	// scheme, host and port held, so the path lost it: a literal `..` after the placeholder
+	return 'a "." or ".." path segment would drop a placeholder when the URL is parsed'
+}
+
+/** True when a placeholder of `url` can change its scheme, host, port or user info (an endpoint stored before this was refused). */
+export function targetFromPlaceholders(url: string): boolean {
+	const problem = placementError(url)
+	return problem !== null && !problem.endsWith('fragment')
+}
+
 /** Placeholders may fill path and query, never scheme, host or port: the target must be known at load. */
 export function checkUrlPlaceholders(url: string, envelope: EnvelopeSpec): string | null {
-	const first = url.indexOf('{{')
-	if (first >= 0) {
-		const schemeEnd = url.indexOf('://')
-		const authorityStart = schemeEnd >= 0 ? schemeEnd + 3 : 0
-		const rest = url.slice(authorityStart).search(/[/?#]/)
-		const authorityEnd = rest >= 0 ? authorityStart + rest : url.length
-		if (first < authorityEnd) return 'placeholders are allowed only in the URL path and query, not in scheme, host or port'
-		const hash = url.indexOf('#')
-		if (hash >= 0 && url.indexOf('{{', hash) >= 0) return 'placeholders are allowed only in the URL path and query, not in the fragment'
-	}
-	const errors = stringErrors(url, envelope)
-	return errors[0] ?? null
+	return placementError(url) ?? stringErrors(url, envelope)[0] ?? null
 }

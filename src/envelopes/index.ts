@@ -8,11 +8,12 @@ import { put } from './object'
 import { platformActionBody } from './platform-action'
 import { recordEventBody } from './record-event'
 import { buildScope, type EnvelopeInput } from './scope'
+import { unsendableUrl, type UrlProblem } from './url'
 import { sessionStepBody } from './session-step'
 import { standardBody } from './standard'
 import { renderTemplate, renderText } from './template'
 
-export { checkTemplate, checkUrlPlaceholders, envelopeFieldNames } from './check'
+export { checkTemplate, checkUrlPlaceholders, envelopeFieldNames, targetFromPlaceholders } from './check'
 export { acceptedTypes, PLATFORM_ACTIONS, routeFor } from './routes'
 export { sampleEvent } from './sample'
 export { invalidData, type InvalidData } from './validate'
@@ -47,4 +48,9 @@ export function buildBody(input: EnvelopeInput): string {
 /** The endpoint URL with placeholder values encoded by encodeURIComponent; a missing value is empty. */
 export function renderUrl(input: EnvelopeInput): string {
 	return renderText(input.endpoint.url, buildScope(input), encodeURIComponent)
+}
+
+/** Why this event's values cannot fill the endpoint URL as written (ingest refuses these; events stored earlier meet it here). */
+export function unsendableUrlOf(input: EnvelopeInput): UrlProblem | null {
+	return unsendableUrl(input.endpoint.url, buildScope(input))
 }

@@ -26,7 +26,8 @@ export function parseEvent(raw: unknown, idempotencyKey: string | null, extra: R
 		const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message
 		throw invalidEvent(path ? `${path}: ${what}` : what, { ...extra, ...(path ? { path } : {}) })
 	}
-	const e = r.data
+	// zod's copy of `data` would drop a key named __proto__: keep the object as sent
+	const e = quick ?? { ...r.data, data: (raw as { data?: Record<string, unknown> }).data }
 	if (idempotencyKey !== null && e.id !== undefined && e.id !== idempotencyKey) throw invalidEvent('Idempotency-Key and body id differ', extra)
 	if (idempotencyKey !== null && e.id === undefined && !ID_PATTERN.test(idempotencyKey)) throw invalidEvent('Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ : . -', extra)
 	const occurredAt = e.occurredAt === undefined ? null : Date.parse(e.occurredAt)
@@ -47,8 +48,9 @@ async function checkAgainstFlow(view: FlowView, deps: IngestDeps, e: NewEvent, e
 	const { flow } = view
 	const accepted = acceptedTypes(flow)
 	if (accepted && !accepted.includes(e.type)) throw new HttpError(422, 'unknown_event_type', `event type "${e.type}" is not declared by flow "${flow.id}"`, extra)
-	if (e.sessionId !== null && !(await deps.store.getSession(flow.id, e.sessionId))) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
-	const bad = invalidData({ flow: view.withAll, type: e.type, data: e.data })
+	const session = e.sessionId === null ? null : await deps.store.getSession(flow.id, e.sessionId)
+	if (e.sessionId !== null && !session) throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
+	const bad = invalidData({ flow: view.withAll, ...e, metadata: session?.metadata ?? {} })
 	if (bad) throw new HttpError(422, 'invalid_data', bad.message, { ...extra, field: bad.field })
 }
 

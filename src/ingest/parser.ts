@@ -1,6 +1,7 @@
 import { bearer, tokenMatches } from '../auth'
 import type { Catalog, FlowView } from '../catalog'
 import { HttpError, unauthorized, unavailable } from '../errors'
+import { MAX_JSON_DEPTH, parseJsonBounded } from '../json'
 
 export interface GateDeps {
 	catalog: Catalog
@@ -50,18 +51,24 @@ export async function readCapped(request: Request, max: number): Promise<string>
 	return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks))
 }
 
-export function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text)
-	} catch {
-		throw new HttpError(400, 'malformed_json', 'body is not valid JSON')
-	}
+/** `tooDeepCode`: the 400 code of the route's shape errors (events: invalid_event). */
+export function parseJson(text: string, tooDeepCode = 'invalid_event'): unknown {
+	const r = parseJsonBounded(text)
+	if (r.ok) return r.value
+	if (r.reason === 'too_deep') throw new HttpError(400, tooDeepCode, `body nests more than ${MAX_JSON_DEPTH} levels deep`)
+	throw new HttpError(400, 'malformed_json', 'body is not valid JSON')
+}
+
+export interface BodyOptions {
+	/** media types taken besides application/json */
+	mediaTypes?: string[]
+	tooDeepCode?: string
 }
 
 /** The ingest checks that come before any validation: 503, 404, 401, 415, 413, 400. */
-export async function ingestBody(deps: GateDeps & { maxBodyBytes: () => number }, request: Request, flowId: string, mediaTypes: string[] = []) {
+export async function ingestBody(deps: GateDeps & { maxBodyBytes: () => number }, request: Request, flowId: string, opts: BodyOptions = {}) {
 	const view = authorizeFlow(deps, flowId, request.headers.get('authorization'))
-	if (!isJsonType(request.headers.get('content-type'), mediaTypes)) throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json')
+	if (!isJsonType(request.headers.get('content-type'), opts.mediaTypes)) throw new HttpError(415, 'unsupported_media_type', 'content-type must be application/json')
 	const text = await readCapped(request, deps.maxBodyBytes())
-	return { view, body: parseJson(text) }
+	return { view, body: parseJson(text, opts.tooDeepCode) }
 }

@@ -24,8 +24,16 @@ function sessionBody(raw: unknown, schema: z.ZodType) {
 		const path = formatPath(issue.path)
 		throw new HttpError(400, 'invalid_request', `${path || 'body'}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}`, path ? { path } : {})
 	}
-	return r.data as Record<string, unknown>
+	// zod rebuilds a record by assignment, which drops a key named __proto__ (and
+	// makes its value the copy's prototype); the metadata it validated is kept
+	// as sent instead, so __proto__ is data here as it is in event data.
+	const out = r.data as Record<string, unknown>
+	if (isPlainObject(raw) && isPlainObject(raw.metadata)) out.metadata = raw.metadata
+	return out
 }
+
+// Session bodies are not events: their shape errors, too deep included, are 400 invalid_request.
+const SESSION_BODY = { tooDeepCode: 'invalid_request' }
 
 // Bodies are read by our own code (parse: 'none'), so the 503/404/401/415/413
 // checks answer before anything is buffered or validated.
@@ -68,7 +76,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 			},
 		})
 		.post('/v1/flows/:flow/sessions', async ({ request, params, set }) => {
-			const { view, body } = await ingestBody(deps, request, params.flow)
+			const { view, body } = await ingestBody(deps, request, params.flow, SESSION_BODY)
 			const input = sessionBody(body, m.sessionInput) as { id?: string; metadata?: Record<string, unknown> }
 			const r = await storeWrite(() => deps.store.createSession(view.flow.id, input.id ?? newSessionId(), input.metadata ?? {}, deps.now()))
 			if (r.kind === 'conflict') throw new HttpError(409, 'id_conflict', 'a session with this id exists with other metadata')
@@ -94,7 +102,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 			},
 		})
 		.patch('/v1/flows/:flow/sessions/:id', async ({ request, params }) => {
-			const { view, body } = await ingestBody(deps, request, params.flow, ['application/merge-patch+json'])
+			const { view, body } = await ingestBody(deps, request, params.flow, { ...SESSION_BODY, mediaTypes: ['application/merge-patch+json'] })
 			const input = sessionBody(body, m.sessionPatch) as { metadata: Record<string, unknown> }
 			const s = await storeWrite(() => deps.store.updateSession(view.flow.id, params.id, (old) => mergePatch(old, input.metadata), deps.now()))
 			if (!s) throw notFound('session')

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { parseJsonBounded } from '../json'
 import { isSensitiveHeader, redactHeaderValue } from '../signing/headers'
 import { hmacSignature, standardWebhooksSignature, DEFAULT_HMAC_HEADER } from '../signing/sign'
 
@@ -39,7 +40,8 @@ export async function listen(args: string[]): Promise<number> {
 			const lines = [`${new Date().toISOString()} ${req.method} ${decodeURIComponent(url.pathname)}${url.search}`]
 			for (const [name, value] of req.headers) lines.push(`  ${name}: ${isSensitiveHeader(name, false) ? redactHeaderValue(value) : value}`)
 			let pretty = body
-			try { pretty = JSON.stringify(JSON.parse(body), null, 2) } catch {}
+			const parsed = parseJsonBounded(body)
+			if (parsed.ok) pretty = JSON.stringify(parsed.value, null, 2)
 			lines.push(pretty)
 			if (secret) lines.push(`signature (${scheme}): ${verifySignature(scheme, secret, req.headers, body) ? 'verified' : 'NOT VERIFIED'}`)
 			console.log(`${lines.join('\n')}\n`)

@@ -7,6 +7,9 @@ export const RESERVED_HEADERS: readonly string[] = [
 
 // RFC 7230 token
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const HEADER_VALUE = /^[\x20-\x7e\t]*$/
+/** Bytes; the value is ASCII, so characters. */
+export const MAX_HEADER_VALUE = 8 * 1024
 const SENSITIVE_PARTS = ['authorization', 'cookie', 'key', 'token', 'secret']
 
 /** Why a custom header is refused, or null. Messages name the header, never the value. */
@@ -17,7 +20,10 @@ export function validateHeader(name: string, value: string, hmacHeader: string |
 	if (hmacHeader !== null && lower === hmacHeader.toLowerCase()) {
 		return `header ${name} carries the endpoint's signature and cannot be overridden`
 	}
-	if (/[\r\n\0]/.test(value)) return `the value of header ${name} must not contain CR, LF or NUL`
+	// Anything else is refused by fetch (CR, LF, NUL) or sent differently by each
+	// client (non-ASCII), so every try would fail: refuse it where it is configured.
+	if (!HEADER_VALUE.test(value)) return `the value of header ${name} must be visible ASCII, spaces and tabs (no CR, LF, NUL, control or non-ASCII characters)`
+	if (value.length > MAX_HEADER_VALUE) return `the value of header ${name} must be at most 8 KB`
 	return null
 }
 

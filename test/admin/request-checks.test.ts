@@ -55,3 +55,42 @@ test('unknown query keys are refused on every route, naming the key', async () =
 	}
 	expectError(await f.admin.post('/admin/v1/jobs/x/cancel', { hard: true }), 422, 'invalid_request')
 })
+
+test('a body nesting more than 64 levels is 422 invalid_request on every route, and nothing changes', async () => {
+	const deep = '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000)
+	const routes: Array<[string, string, string]> = [
+		['POST', add, `{"id":"deep","url":"http://127.0.0.1:9/x","body":${deep}}`],
+		['PATCH', `${add}/paused`, `{"body":${deep}}`],
+		['POST', `${add}/crm/test`, `{"type":"invoice.paid","data":${deep}}`],
+		['POST', '/admin/v1/jobs/replay', `{"filter":${deep}}`],
+	]
+	for (const [method, path, raw] of routes) {
+		const res = await f.admin.call(method, path, undefined, { raw })
+		expect({ path, status: res.status, code: res.body.error?.code, message: res.body.error?.message })
+			.toEqual({ path, status: 422, code: 'invalid_request', message: 'body nests more than 64 levels deep' })
+	}
+	expect((await f.admin.get(`${add}/deep`)).status).toBe(404)
+})
+
+test('a header value that could never be sent is 422 invalid_request, on add and on change', async () => {
+	expect((await f.admin.post(add, { id: 'api-h', url: 'http://127.0.0.1:9/x', signing: { scheme: 'none' }, headers: { 'X-V': 'fine' } })).status).toBe(201)
+	for (const value of ['snow\u2603man', 'bell\u0007', 'x'.repeat(100 * 1024)]) {
+		const added = await f.admin.post(add, { url: 'http://127.0.0.1:9/x', signing: { scheme: 'none' }, headers: { 'X-V': value } })
+		expectError(added, 422, 'invalid_request')
+		expect(added.body.error.path).toBe('headers.X-V')
+		const changed = await f.admin.call('PATCH', `${add}/api-h`, { headers: { 'X-V': value } })
+		expectError(changed, 422, 'invalid_request')
+		expect(changed.body.error.path).toBe('headers.X-V')
+	}
+	expect((await f.admin.get(`${add}/api-h`)).body.headers).toEqual({ 'X-V': 'fine' })
+	await f.admin.call('DELETE', `${add}/api-h`)
+})
+
+test('a URL whose host a placeholder would choose is 422 invalid_request, however it is spelled', async () => {
+	for (const url of ['http:/{{ event.data.h }}:21001/p', 'http:/\t/{{ event.data.h }}/p', 'https://{{ event.data.h }}/p']) {
+		const res = await f.admin.post(add, { url, signing: { scheme: 'none' } })
+		expectError(res, 422, 'invalid_request')
+		expect(res.body.error.path).toBe('url')
+		expect(res.body.error.message).toContain('path and query')
+	}
+})

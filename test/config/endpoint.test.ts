@@ -132,7 +132,7 @@ describe('normalizeEndpoint for the admin API', () => {
 		})).toEqual([
 			{ path: ['url'], message: 'must not carry a user name or password (send credentials in headers)' },
 			{ path: ['headers', 'Content-Type'], message: 'header Content-Type is set by hookgate and cannot be overridden' },
-			{ path: ['headers', 'X-Ok'], message: 'the value of header X-Ok must not contain CR, LF or NUL' },
+			{ path: ['headers', 'X-Ok'], message: 'the value of header X-Ok must be visible ASCII, spaces and tabs (no CR, LF, NUL, control or non-ASCII characters)' },
 			{ path: ['headers', 'x-ok'], message: 'duplicate header (names are case-insensitive)' },
 			{ path: ['body', 'data'], message: "the flow's envelope already writes data; body fields add, never override" },
 		])
@@ -180,4 +180,24 @@ test('endpointToInput gives back an input that normalizes to the same endpoint',
 	expect(ok(endpointToInput(ep))).toEqual(ep)
 	const none = ok({ id: 'b', url: 'https://example.com/', signing: { scheme: 'none' } })
 	expect(ok(endpointToInput(none))).toEqual(none)
+})
+
+describe('header values that could never be sent are refused where they are configured', () => {
+	const msg = (name: string) => `the value of header ${name} must be visible ASCII, spaces and tabs (no CR, LF, NUL, control or non-ASCII characters)`
+	test.each([
+		['snow\u2603man', msg('X-V')],
+		['bell\u0007', msg('X-V')],
+		['nul\u0000', msg('X-V')],
+		['del\u007f', msg('X-V')],
+		['lf\nx', msg('X-V')],
+		['x'.repeat(8 * 1024 + 1), 'the value of header X-V must be at most 8 KB'],
+	])('%#', (value, message) => {
+		expect(issues({ url: 'https://example.com/', signing: { scheme: 'none' }, headers: { 'X-V': value } })).toEqual([{ path: ['headers', 'X-V'], message }])
+		expect(issues({ url: 'https://example.com/', signing: { scheme: 'none' }, headers: { 'X-V': { value, sensitive: true } } })).toEqual([{ path: ['headers', 'X-V', 'value'], message }])
+	})
+
+	test('visible ASCII, spaces and tabs up to 8 KB are taken', () => {
+		const value = ' !~\ttab'.padEnd(8 * 1024, 'x')
+		expect(ok({ url: 'https://example.com/', signing: { scheme: 'none' }, headers: { 'X-V': value } }).headers['X-V']).toEqual({ value, sensitive: false })
+	})
 })

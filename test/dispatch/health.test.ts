@@ -58,3 +58,16 @@ describe('what a job becomes', () => {
 		expect(verdict(r, isTest, () => delay)).toEqual(expected as never)
 	})
 })
+
+describe("a try the event's own values failed", () => {
+	const byData = { ok: false, status: null, errorClass: 'blocked' as const, errorMessage: '169.254.0.0/16', producerFault: true }
+	test('leaves the endpoint as it was: no failure counted, never disabled', () => {
+		expect(afterAttempt(fresh, byData, 1, DAY)).toEqual({ state: fresh, changed: false, disabled: null })
+		const failing = { ...fresh, consecutiveFailures: 9, failingSince: 0 }
+		expect(afterAttempt(failing, byData, 10 * DAY, DAY)).toEqual({ state: failing, changed: false, disabled: null })
+	})
+
+	test('fails its job at once: the same values would fail every retry', () => {
+		expect(verdict(byData, false, () => 1000)).toEqual({ status: 'failed' })
+	})
+})

@@ -74,6 +74,9 @@ describe('checkUrlPlaceholders', () => {
 		expect(checkUrlPlaceholders('https://x.example.com/{{ route.group }}/{{ route.name }}', action)).toBeNull()
 		expect(checkUrlPlaceholders('https://x.example.com/plain', standard)).toBeNull()
 		expect(checkUrlPlaceholders('https://x.example.com?id={{ event.id }}', standard)).toBeNull()
+		// a backslash ends the host of an http(s) URL, so what follows is path
+		expect(checkUrlPlaceholders('https://x.example.com:8443\\@{{ event.id }}', standard)).toBeNull()
+		expect(checkUrlPlaceholders('http://127.0.0.1:21001/{{ event.id }}.json', standard)).toBeNull()
 	})
 
 	test.each([
@@ -83,8 +86,19 @@ describe('checkUrlPlaceholders', () => {
 		['{{ event.data.scheme }}://x.example.com/'],
 		['https://user:{{ event.id }}@x.example.com/'],
 		['https://x.example.com/#{{ event.id }}'],
+		// the parser, not `://`, says where the host is
+		['http:/{{ event.data.h }}:21001/p'],
+		['http:/\t/{{ event.data.h }}/p'],
+		['http:{{ event.data.h }}/p'],
+		['http:///{{ event.data.h }}/p'],
+		['https://x.example.com{{ event.data.h }}/p'],
 	])('refuses placeholders outside path and query: %s', (url) => {
 		expect(checkUrlPlaceholders(url, standard)).toContain('path and query')
+	})
+
+	test('refuses a literal dot segment that would drop a placeholder', () => {
+		expect(checkUrlPlaceholders('https://x.example.com/a/{{ event.id }}/../b', standard)).toBe('a "." or ".." path segment would drop a placeholder when the URL is parsed')
+		expect(checkUrlPlaceholders('https://x.example.com/a/../{{ event.id }}', standard)).toBeNull()
 	})
 
 	test('refuses unknown roots and route.* without platform-action', () => {

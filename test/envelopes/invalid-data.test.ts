@@ -69,3 +69,43 @@ describe('invalidData', () => {
 		expect(wrongType?.message).not.toContain('42424242')
 	})
 })
+
+describe('values a URL placeholder could not send as written', () => {
+	const flow = flowWith('standard', ['https://x.example.com/ok', 'https://x.example.com/hooks/{{ event.data.x }}/tail?q={{ event.data.q }}'])
+	test.each([
+		['.', 'data.x'],
+		['..', 'data.x'],
+	])('%p as a whole path segment walks the path: refused, naming %s', (x, field) => {
+		const bad = invalidData({ flow, type: 't', data: { x, q: 'fine' } })
+		expect(bad?.field).toBe(field)
+		expect(bad?.message).toBe('endpoint e1: the value of {{ event.data.x }} makes a URL path segment "." or "..", which would change the path')
+	})
+
+	test('dots inside a longer segment, or in the query, are ordinary text', () => {
+		for (const data of [{ x: '...', q: '..' }, { x: 'a..b', q: '.' }, { x: '.hidden', q: 'x' }, { x: '%2e%2e', q: 'x' }]) {
+			expect(invalidData({ flow, type: 't', data })).toBeNull()
+		}
+	})
+
+	test('a placeholder next to literal dots is judged on the whole segment', () => {
+		const f = flowWith('standard', ['https://x.example.com/a/{{ event.data.x }}./b', 'https://x.example.com/a/%2e{{ event.data.y }}/b'])
+		expect(invalidData({ flow: f, type: 't', data: { x: '.', y: 'z' } })?.field).toBe('data.x')
+		expect(invalidData({ flow: f, type: 't', data: { x: 'z', y: '.' } })?.field).toBe('data.y')
+		expect(invalidData({ flow: f, type: 't', data: { x: 'z', y: 'z' } })).toBeNull()
+	})
+
+	test('event.type and event.id count as much as data', () => {
+		const f = flowWith('standard', ['https://x.example.com/{{ event.type }}/{{ event.id }}/p'])
+		expect(invalidData({ flow: f, type: '..', data: {}, id: 'e1' })?.field).toBe('type')
+		expect(invalidData({ flow: f, type: 't', data: {}, id: '..' })?.field).toBe('id')
+		expect(invalidData({ flow: f, type: 't', data: {}, id: 'e.1' })).toBeNull()
+	})
+
+	test('a lone surrogate cannot be percent-encoded: refused, in path or query; a pair is fine', () => {
+		expect(invalidData({ flow, type: 't', data: { x: 'a\ud800', q: 'fine' } })?.field).toBe('data.x')
+		expect(invalidData({ flow, type: 't', data: { x: 'fine', q: '\udc00z' } })?.message).toBe('endpoint e1: the value of {{ event.data.q }} holds a lone surrogate, which cannot be sent in a URL')
+		expect(invalidData({ flow, type: 't', data: { x: '\ud83d\ude00', q: 'fine' } })).toBeNull()
+		// an object is written as JSON, which escapes a lone surrogate
+		expect(invalidData({ flow, type: 't', data: { x: { s: '\ud800' }, q: 'fine' } })).toBeNull()
+	})
+})

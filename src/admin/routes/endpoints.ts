@@ -7,7 +7,7 @@ import { noInput } from '../model/common'
 import * as m from '../model/endpoint'
 import * as svc from '../services/endpoints'
 import { testSend } from '../services/test-send'
-import { strictQuery, validate } from '../validate'
+import { strictQuery, validate, validateAsSent } from '../validate'
 
 const one = 'flow or endpoint'
 
@@ -28,7 +28,7 @@ export function endpointRoutes(deps: AdminDeps) {
 			}),
 		})
 		.post('', async ({ params, body: raw, set }) => {
-			const created = await svc.createEndpoint(deps, params.flow, validate(m.endpointInput, raw))
+			const created = await svc.createEndpoint(deps, params.flow, validateAsSent(m.endpointInput, raw))
 			set.status = 201
 			return created
 		}, {
@@ -52,7 +52,7 @@ export function endpointRoutes(deps: AdminDeps) {
 				notFound: one,
 			}),
 		})
-		.patch('/:endpoint', ({ params, body: raw }) => svc.updateEndpoint(deps, params.flow, params.endpoint, validate(m.endpointPatch, raw)), {
+		.patch('/:endpoint', ({ params, body: raw }) => svc.updateEndpoint(deps, params.flow, params.endpoint, validateAsSent(m.endpointPatch, raw)), {
 			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			parse: [body, 'json'],
