@@ -2,6 +2,7 @@
 // answers do, to whichever gateway is up now (none while it is down between
 // a kill and its restart). Remembers every id answered 202: the events the
 // gateway promised to deliver.
+import type { Receiver } from '../../bench/lib/children'
 import { sleep } from '../../bench/lib/clock'
 
 export interface ProducerSpec {
@@ -103,4 +104,18 @@ export function compare(expected: Iterable<string>, got: Map<string, number>) {
 	let duplicates = 0
 	for (const c of got.values()) duplicates += c - 1
 	return { expected: expectedCount, lost, duplicates, delivered: got.size }
+}
+
+/**
+ * Polls the receivers' ledgers until each has every id expected of it (and
+ * `settled` says so too) or `ms` pass; returns the last ledgers.
+ */
+export async function awaitDelivered(rx: Receiver[], expected: string[][], ms: number, settled: () => boolean = () => true): Promise<Map<string, number>[]> {
+	const until = Date.now() + ms
+	for (;;) {
+		const got = await Promise.all(rx.map(async (x) => tally((await x.arrivals()).ids)))
+		const missing = expected.some((ids, i) => ids.some((id) => !got[i].has(id)))
+		if ((!missing && settled()) || Date.now() >= until) return got
+		await sleep(250)
+	}
 }

@@ -11,7 +11,7 @@ import { startReceiver } from '../../bench/lib/children'
 import { sleep } from '../../bench/lib/clock'
 import { startGateway, tempDir, TOKEN, type Gateway, type GatewaySpec } from '../../bench/lib/gateway'
 import { check, integrity, type PartResult } from '../lib/part'
-import { compare, produce, tally, type Producer } from '../lib/producer'
+import { awaitDelivered, compare, produce, type Producer } from '../lib/producer'
 
 export interface DiskOptions {
 	/** tmpfs size in MiB; free room left beside the ballast in MiB */
@@ -54,7 +54,7 @@ export async function diskPart(o: DiskOptions): Promise<PartResult> {
 	const spec: GatewaySpec = {
 		flows: [{ id: 'disk', endpoints: [{ id: 'e0', url: rx.url('/e0') }] }],
 		retrySchedule: ['100ms', '200ms', '300ms', '500ms', '500ms', '1s', '1s', '2s'], jitter: 0, shutdownGrace: `${GRACE_MS}ms`,
-		maxSize: mounted ? undefined : `${o.roomMb}mb`,
+		maxSize: mounted ? undefined : `${o.roomMb}MB`,
 	}
 	let gw: Gateway | null = await startGateway(dir, spec)
 	const accepted: string[] = []
@@ -73,57 +73,35 @@ export async function diskPart(o: DiskOptions): Promise<PartResult> {
 		accepted.push(...p.accepted)
 		const filled = { accepted: p.accepted.length, refused: statuses(p), other: [...p.refused].filter(([s]) => s !== 503).reduce((a, [, n]) => a + n, 0) }
 		// delivery goes on while the disk stays full
-		const want = new Set(p.accepted)
-		const deliverUntil = Date.now() + o.deliverMs
-		let got = tally((await rx.arrivals()).ids)
-		while (Date.now() < deliverUntil && [...want].some((id) => !got.has(id))) {
-			await sleep(250)
-			got = tally((await rx.arrivals()).ids)
-		}
-		const whileFull = compare(want, got)
+		let [got] = await awaitDelivered([rx], [p.accepted], o.deliverMs)
+		const whileFull = compare(p.accepted, got)
 		const deliveredWhileFull = (await rx.stats()).count - delivered0
 		// SIGTERM with a store that cannot write
 		const g = gw
 		gw = null
 		const aliveAtTerm = (await fetch(`${g.url}/healthz`).then((x) => x.status, () => 0)) === 200
-		if (process.env.CHAOS_DEBUG) console.error(g.output().slice(-3000))
 		const t0 = performance.now()
 		g.kill('SIGTERM')
 		const exited = await within(g.exited, GRACE_MS + 5000)
 		const exitMs = performance.now() - t0
 		if (!exited) { g.kill('SIGKILL'); await g.exited }
-		// free the space, start again
-		// the WAL grows by whole pages per commit: give back more than the ballast
+		// free the space and start again; the WAL grows by whole pages per
+		// commit, so give back more than the ballast
 		rmSync(ballast, { force: true })
 		if (mounted) Bun.spawnSync(['mount', '-o', `remount,size=${o.sizeMb * 8}m`, dir])
-		const spec2 = mounted ? spec : { ...spec, maxSize: `${o.roomMb * 4}mb` }
+		const spec2 = mounted ? spec : { ...spec, maxSize: `${o.roomMb * 4}MB` }
 		gw = await startGateway(dir, spec2)
 		p = produce({ target: () => gw?.url ?? null, flow: 'disk', token: TOKEN, prefix: 'd2-', rate: o.rate, pad: 2000 })
 		await sleep(1500)
 		await p.stop()
 		accepted.push(...p.accepted)
 		const after = { accepted: p.accepted.length, refused: statuses(p) }
-		const all = new Set(accepted)
-		const drainUntil = Date.now() + 30_000
-		got = tally((await rx.arrivals()).ids)
-		while (Date.now() < drainUntil && [...all].some((id) => !got.has(id))) {
-			await sleep(250)
-			got = tally((await rx.arrivals()).ids)
-		}
-		const end = compare(all, got)
+				;[got] = await awaitDelivered([rx], [accepted], 30_000)
+		const end = compare(accepted, got)
 		const g2 = gw
 		gw = null
 		await g2.stop({ keep: true })
 		const ok = integrity(join(dir, 'hookgate.db'))
-		if (process.env.CHAOS_DEBUG) {
-			const lostIds = [...all].filter((id) => !got.has(id))
-			console.error(g2.output().slice(-2000), lostIds.slice(0, 20))
-			const { Database } = await import('bun:sqlite')
-			const db = new Database(join(dir, 'hookgate.db'), { readonly: true })
-			console.error(db.prepare(`SELECT status, COUNT(*) n, MIN(e.id) FROM deliveries d JOIN events e ON e.pk = d.event_pk GROUP BY status`).all())
-			console.error(db.prepare(`SELECT COUNT(*) n FROM events WHERE id IN (${lostIds.map((i) => `'${i}'`).join(',') || "''"})`).all())
-			db.close()
-		}
 		r.figures = {
 			medium: mounted ? `tmpfs ${o.sizeMb} MiB, ${o.roomMb} MiB free` : `storage.maxSize ${o.roomMb} MiB (mount refused)`,
 			'accepted until full': filled.accepted, 'refused while full': filled.refused, 'readyz while full': readyz,
@@ -131,7 +109,7 @@ export async function diskPart(o: DiskOptions): Promise<PartResult> {
 			'alive when SIGTERMed': aliveAtTerm,
 			'SIGTERM exit': exited ? `${(exitMs / 1000).toFixed(1)} s` : `none in ${(GRACE_MS + 5000) / 1000} s (SIGKILLed)`,
 			'accepted after freeing': after.accepted, 'refused after freeing': after.refused,
-			accepted: all.size, delivered: end.expected - end.lost, lost: end.lost, duplicates: end.duplicates, integrity: ok,
+			accepted: accepted.length, delivered: end.expected - end.lost, lost: end.lost, duplicates: end.duplicates, integrity: ok,
 		}
 		check(r, full, 'the store never refused ingest: the disk did not fill')
 		check(r, ready.status === 503, `/readyz answered ${readyz} while ingest was refused`)

@@ -12,7 +12,7 @@ import { sleep } from '../../bench/lib/clock'
 import { startGateway, tempDir, TOKEN, type Gateway, type GatewaySpec } from '../../bench/lib/gateway'
 import { openDb, seedFinished } from '../../bench/lib/seed'
 import { check, count, integrity, randomBetween, type PartResult } from '../lib/part'
-import { compare, produce, tally } from '../lib/producer'
+import { awaitDelivered, compare, produce } from '../lib/producer'
 
 export interface KillOptions {
 	kills: number
@@ -72,10 +72,11 @@ export async function killPart(o: KillOptions): Promise<PartResult> {
 			const g = await startGateway(dir, spec(kind))
 			gw = g
 			if (kind === 'purge') {
-				// kill once the purge has committed its first batch, a moment later
-				const until = Date.now() + 4000
-				while (Date.now() < until && oldLeft(dbPath, tag) === 2 * o.purgeRows) await sleep(20)
-				await sleep(randomBetween(0, 150))
+				// kill a moment after the purge committed its first batch (which
+				// takes the oldest job first): one indexed lookup per poll
+				const until = Date.now() + 10_000
+				while (Date.now() < until && count(dbPath, `SELECT COUNT(*) FROM deliveries WHERE id = 'job_old_${tag}_0'`) === 1) await sleep(10)
+				await sleep(randomBetween(0, 200))
 			} else {
 				await sleep(randomBetween(o.upMs[0], o.upMs[1]))
 				if (kind === 'reload') {
@@ -98,16 +99,8 @@ export async function killPart(o: KillOptions): Promise<PartResult> {
 		await producer.stop()
 		const last = await startGateway(dir, spec('random'))
 		const expected = [producer.accepted, producer.accepted, producer.accepted.filter((id) => Number(id.slice(2)) % 2 === 0)]
-		const ledgers = async () => Promise.all(rx.map(async (x) => tally((await x.arrivals()).ids)))
-		const until = Date.now() + o.drainMs
-		let got = await ledgers()
-		while (Date.now() < until) {
-			const missing = expected.some((ids, i) => ids.some((id) => !got[i].has(id)))
-			const open = count(dbPath, "SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'delivering')")
-			if (!missing && open === 0) break
-			await sleep(250)
-			got = await ledgers()
-		}
+		const got = await awaitDelivered(rx, expected, o.drainMs,
+			() => count(dbPath, "SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'delivering')") === 0)
 		await last.stop({ keep: true })
 		const per = expected.map((ids, i) => compare(ids, got[i]))
 		const lost = per.reduce((s, p) => s + p.lost, 0)
@@ -123,6 +116,7 @@ export async function killPart(o: KillOptions): Promise<PartResult> {
 		check(r, producer.accepted.length > 0, 'no event was accepted')
 		check(r, lost === 0, `${lost} accepted deliveries never arrived`)
 		check(r, duplicates <= inFlight, `${duplicates} duplicates, more than the ${inFlight} tries in flight at the kills`)
+		check(r, purgeKills === 0 || midPurge > 0, `none of the ${purgeKills} purge-time kills landed inside a purge`)
 		check(r, wrong === 0, `${wrong} events reached an endpoint whose filter refuses them`)
 		check(r, ok === 'ok', `integrity_check: ${ok}`)
 	} finally {

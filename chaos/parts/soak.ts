@@ -8,7 +8,7 @@ import { runLoad, startReceiver, type Receiver } from '../../bench/lib/children'
 import { sleep } from '../../bench/lib/clock'
 import { startGateway, tempDir, TOKEN, type GatewaySpec } from '../../bench/lib/gateway'
 import { check, count, openFds, type PartResult } from '../lib/part'
-import { compare, tally } from '../lib/producer'
+import { awaitDelivered, compare } from '../lib/producer'
 
 export interface SoakOptions {
 	rate: number
@@ -52,12 +52,7 @@ export async function soakPart(o: SoakOptions): Promise<PartResult> {
 		loading = false
 		await sampler
 		const accepted = load.answers.ids
-		const until = Date.now() + 60_000
-		let got = await Promise.all(rx.map(async (x) => tally((await x.arrivals()).ids)))
-		while (Date.now() < until && got.some((g) => accepted.some((id) => !g.has(id)))) {
-			await sleep(500)
-			got = await Promise.all(rx.map(async (x) => tally((await x.arrivals()).ids)))
-		}
+		const got = await awaitDelivered(rx, [accepted, accepted], 60_000)
 		const per = got.map((g) => compare(accepted, g))
 		const failed = (await Promise.all(rx.map((x) => x.stats()))).reduce((s, st) => s + st.failed, 0)
 		const warm = samples.filter((s) => s.at >= o.warmupMs)
