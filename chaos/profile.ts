@@ -29,7 +29,7 @@ export const FULL: Profile = {
 }
 
 export const SMOKE: Profile = {
-	kill: { kills: 5, rate: 150, upMs: [200, 700], purgeRows: 5000, drainMs: 30_000, dataDir },
+	kill: { kills: 5, rate: 150, upMs: [200, 700], purgeRows: 20_000, drainMs: 30_000, dataDir },
 	clock: { scenarios: 50 },
 	disk: { sizeMb: 8, roomMb: 3, rate: 300, holdMs: 500, deliverMs: 1000, dataDir },
 	soak: { rate: 200, durationMs: 4000, warmupMs: 1000, sampleMs: 500, failRate: 0.05, dataDir, rssSlackMb: 25 },

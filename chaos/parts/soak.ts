@@ -60,8 +60,12 @@ export async function soakPart(o: SoakOptions): Promise<PartResult> {
 		const end = samples[samples.length - 1]
 		const peakBacklog = Math.max(...samples.map((s) => s.backlog))
 		const lost = per.reduce((s, p) => s + p.lost, 0)
-		// at most the work of ~20 s behind: retries of the 5% plus the normal pipeline
-		const backlogBound = Math.max(200, o.rate * 2 * 20 * o.failRate + o.rate * 2)
+		// bounded: never more than 30 s of deliveries behind, and caught up
+		// (≤ 5 s behind) when the load ends; a backlog that grows without
+		// bound fails both on a run long enough
+		const perSecond = o.rate * rx.length
+		const backlogBound = Math.max(500, perSecond * 30)
+		const endBound = Math.max(200, perSecond * 5)
 		r.figures = {
 			seconds: Math.round(o.durationMs / 1000), rate: o.rate, accepted: accepted.length, 'ingest errors': load.errors,
 			'ingest p99 ms': load.latencyP99, 'receiver 503s': failed,
@@ -74,7 +78,8 @@ export async function soakPart(o: SoakOptions): Promise<PartResult> {
 		// keep-alive sockets to the receivers may still be opening up to the caps; beyond them is a leak
 		const fdBound = start.fds + 2 * CONCURRENCY + 5
 		check(r, end.fds <= fdBound, `open file descriptors grew from ${start.fds} to ${end.fds} (bound ${fdBound})`)
-		check(r, peakBacklog <= backlogBound, `backlog reached ${peakBacklog} jobs (bound ${backlogBound})`)
+		check(r, peakBacklog <= backlogBound, `backlog reached ${peakBacklog} jobs (bound ${backlogBound}: 30 s of deliveries)`)
+		check(r, end.backlog <= endBound, `backlog ${end.backlog} jobs when the load ended (bound ${endBound}: 5 s of deliveries)`)
 		check(r, lost === 0, `${lost} accepted deliveries never arrived`)
 	} finally {
 		await gw.stop()
