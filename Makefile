@@ -38,6 +38,9 @@ bench: build ## benchmarks against same-run baselines; prints a table, writes be
 bench-smoke: build ## a few seconds of every benchmark, so it cannot rot
 	$(BUN) bench/run.ts --smoke
 
+chaos: build ## kill -9, clock jumps, a full disk, a soak, hostile producers (≤ 15 min); prints figures
+	$(BUN) chaos/run.ts
+
 UNITDIR ?= /etc/systemd/system
 CONFDIR ?= /etc/hookgate
 

@@ -3,14 +3,18 @@
 // never reads the body, counts what it got and, when asked, records when each
 // event id arrived. GET /_stats and GET /_arrivals are for the bench runner.
 //
-// argv[2]: JSON {status?: number, record?: boolean}. Prints {"port": N} when ready.
+// argv[2]: JSON {status?: number, record?: boolean, failRate?: number}. A share
+// `failRate` of the POSTs (chosen at random) is answered 503 and not recorded,
+// like a receiver that fails now and then. Prints {"port": N} when ready.
 import { clock } from './lib/clock'
 
-const opts = JSON.parse(process.argv[2] ?? '{}') as { status?: number; record?: boolean }
+const opts = JSON.parse(process.argv[2] ?? '{}') as { status?: number; record?: boolean; failRate?: number }
 const status = opts.status ?? 200
 const record = opts.record ?? false
+const failRate = opts.failRate ?? 0
 
 let count = 0
+let failed = 0
 let first = 0
 let last = 0
 const ids: string[] = []
@@ -23,6 +27,10 @@ const server = Bun.serve({
 		if (req.method === 'POST') {
 			const t = clock()
 			count++
+			if (failRate > 0 && Math.random() < failRate) {
+				failed++
+				return new Response('injected failure', { status: 503 })
+			}
 			if (first === 0) first = t
 			last = t
 			if (record) {
@@ -34,7 +42,7 @@ const server = Bun.serve({
 		const path = new URL(req.url).pathname
 		if (path === '/_stats') {
 			const cpu = process.cpuUsage()
-			return Response.json({ count, first, last, cpuMs: (cpu.user + cpu.system) / 1000 })
+			return Response.json({ count, failed, first, last, cpuMs: (cpu.user + cpu.system) / 1000 })
 		}
 		if (path === '/_arrivals') return Response.json({ ids, times })
 		return new Response('not found', { status: 404 })

@@ -46,12 +46,12 @@ export interface Receiver {
 	port: number
 	pid: number
 	url(path?: string): string
-	stats(): Promise<{ count: number; first: number; last: number; cpuMs: number }>
+	stats(): Promise<{ count: number; failed: number; first: number; last: number; cpuMs: number }>
 	arrivals(): Promise<{ ids: string[]; times: number[] }>
 	stop(): Promise<void>
 }
 
-export async function startReceiver(opts: { status?: number; record?: boolean } = {}): Promise<Receiver> {
+export async function startReceiver(opts: { status?: number; record?: boolean; failRate?: number } = {}): Promise<Receiver> {
 	const proc = track(Bun.spawn([process.execPath, join(BENCH, 'receiver.ts'), JSON.stringify(opts)], {
 		stdin: 'ignore', stdout: 'pipe', stderr: 'inherit',
 	}))

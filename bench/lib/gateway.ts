@@ -15,7 +15,9 @@ const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 export interface FlowSpec {
 	id: string
 	/** endpoint id → URL; every endpoint signs (standard-webhooks) as most will in production */
-	endpoints: Array<{ id: string; url: string }>
+	endpoints: Array<{ id: string; url: string; events?: string[] }>
+	/** ingest token of this flow; default TOKEN */
+	token?: string
 }
 
 export interface GatewaySpec {
@@ -26,6 +28,10 @@ export interface GatewaySpec {
 	endpointConcurrency?: number
 	/** retention.schedule (5 or 6 cron fields); default: yearly, so no purge runs unasked */
 	retentionSchedule?: string
+	/** storage.maxSize, e.g. '4mb'; default none */
+	maxSize?: string
+	/** server.shutdownGrace; default 2s */
+	shutdownGrace?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -33,18 +39,18 @@ export function configYaml(spec: GatewaySpec, dir: string): string {
 		const endpoints = f.endpoints.map((e) => `      - id: ${e.id}
         url: ${e.url}
         signing: { scheme: standard-webhooks, secret: ${SECRET} }
-        concurrency: ${spec.endpointConcurrency ?? 64}`).join('\n')
+        concurrency: ${spec.endpointConcurrency ?? 64}${e.events ? `\n        events: ${JSON.stringify(e.events)}` : ''}`).join('\n')
 		return `  - id: ${f.id}
     envelope: standard
-    ingestTokens: [${TOKEN}]
+    ingestTokens: [${f.token ?? TOKEN}]
     endpoints:${f.endpoints.length > 0 ? `\n${endpoints}` : ' []'}`
 	}).join('\n')
 	return `server:
   listen: 127.0.0.1:0
-  shutdownGrace: 2s
+  shutdownGrace: ${spec.shutdownGrace ?? '2s'}
 storage:
   sqlite: ${join(dir, 'hookgate.db')}
-  synchronous: full
+  synchronous: full${spec.maxSize ? `\n  maxSize: ${spec.maxSize}` : ''}
 log:
   level: info
 limits:
@@ -85,6 +91,10 @@ export interface Gateway {
 	cpuSeconds(): number
 	memory(): { rssMb: number; hwmMb: number }
 	output(): string
+	/** sends a signal (SIGKILL for a crash) without waiting */
+	kill(signal: NodeJS.Signals): void
+	/** the exit code, or the signal's number + 128 */
+	exited: Promise<number>
 	/** rewrites the config and sends SIGHUP */
 	reload(spec: GatewaySpec): void
 	/** SIGTERM, wait; `keep` leaves the temp dir for a later look at the database */
@@ -126,6 +136,8 @@ export async function startGateway(dir: string, spec: GatewaySpec): Promise<Gate
 		cpuSeconds: () => cpuSeconds(proc.pid),
 		memory: () => memory(proc.pid),
 		output: () => out,
+		kill: (signal) => proc.kill(signal),
+		exited: proc.exited,
 		reload(next) {
 			writeFileSync(configPath, configYaml(next, dir))
 			proc.kill('SIGHUP')
