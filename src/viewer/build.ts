@@ -11,6 +11,7 @@ export interface ViewerFiles {
 
 const ENTRY = join(import.meta.dir, 'app/main.tsx')
 const CSS = join(import.meta.dir, 'app/styles.css')
+const ICON = join(import.meta.dir, 'app/icon.svg')
 
 export async function buildViewer(): Promise<ViewerFiles> {
 	const out = await Bun.build({
@@ -27,5 +28,6 @@ export async function buildViewer(): Promise<ViewerFiles> {
 	const files = new Map<string, Uint8Array<ArrayBuffer>>()
 	files.set('app.js', new Uint8Array(await js.arrayBuffer()))
 	files.set('app.css', new Uint8Array(await Bun.file(CSS).arrayBuffer()))
+	files.set('icon.svg', new Uint8Array(await Bun.file(ICON).arrayBuffer()))
 	return { files }
 }

@@ -8,6 +8,7 @@ export const PAGE = `<!doctype html>
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="no-referrer">
 <title>hookgate</title>
+<link rel="icon" href="/ui/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ui/assets/app.css">
 <script type="module" src="/ui/assets/app.js"></script>
 </head>

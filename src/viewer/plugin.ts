@@ -16,6 +16,7 @@ type Files = Map<string, Uint8Array<ArrayBuffer>>
 const TYPES: Record<string, string> = {
 	'app.js': 'text/javascript; charset=utf-8',
 	'app.css': 'text/css; charset=utf-8',
+	'icon.svg': 'image/svg+xml',
 }
 
 /**

@@ -20,7 +20,7 @@ test('the page holds no inline script or style and loads only its own files', as
 	expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
 	expect(html).not.toMatch(/<style|style=/)
 	const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])
-	expect(refs.sort()).toEqual(['/ui/assets/app.css', '/ui/assets/app.js'])
+	expect(refs.sort()).toEqual(['/ui/assets/app.css', '/ui/assets/app.js', '/ui/assets/icon.svg'])
 })
 
 test('the portal takes its frame-ancestors from the option; operator views stay none', async () => {

@@ -45,7 +45,7 @@ export function errorWords(e: AttemptError | null, status: number | null = null,
 		case 'network': return `the connection broke after connecting${m ? ` (${m})` : ''}`
 		case 'blocked': return `blocked: ${m || 'the address is not allowed'}`
 		case 'redirect': return `answered a redirect${status !== null ? ` (${status})` : ''}, which is not followed`
-		case 'http_status': return `answered ${status ?? 'an error status'}${m && !/^\d+$/.test(m) ? ` (${m})` : ''}`
+		case 'http_status': return status !== null ? `answered ${status}` : `answered ${m || 'an error status'}`
 		default: return `internal error${m ? `: ${m}` : ''}`
 	}
 }

@@ -35,11 +35,13 @@ function Nav({ path }: { path: string }) {
 function OperatorApp() {
 	const loc = useLocation()
 	const { path } = loc
+	const signedIn = getToken() !== null
+	// an effect, so useLocation has subscribed before the redirect is announced
+	useEffect(() => {
+		if (!signedIn && path !== '/ui/signin') navigate(`/ui/signin?next=${encodeURIComponent(path + location.search)}`, { replace: true })
+	}, [signedIn, path])
 	if (path === '/ui/signin') return <SignIn next={loc.query.get('next')} />
-	if (!getToken()) {
-		queueMicrotask(() => navigate(`/ui/signin?next=${encodeURIComponent(path + (location.search || ''))}`, { replace: true }))
-		return null
-	}
+	if (!signedIn) return null
 	let view
 	const job = path.match(/^\/ui\/jobs\/([^/]+)$/)
 	const event = path.match(/^\/ui\/events\/([^/]+)$/)
