@@ -106,7 +106,7 @@ function EndpointCard({ e, stat, reload }: { e: Endpoint; stat: StatsItem | unde
 	})
 	const health = e.health
 	return (
-		<article class={`card endpoint h-${health}`} aria-label={`Endpoint ${e.id}`}>
+		<article class="card endpoint" aria-label={`Endpoint ${e.id}`}>
 			<div class="ep-head">
 				<span class={`dot h-${health}`} aria-hidden="true" />
 				<strong class="mono">{e.id}</strong>
