@@ -26,6 +26,8 @@ export interface GatewaySpec {
 	endpointConcurrency?: number
 	/** retention.schedule (5 or 6 cron fields); default: yearly, so no purge runs unasked */
 	retentionSchedule?: string
+	/** admin.tokens, for figures that read through /admin/v1 */
+	adminToken?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -47,7 +49,7 @@ storage:
   synchronous: full
 log:
   level: info
-limits:
+${spec.adminToken ? `admin:\n  tokens: [${spec.adminToken}]\n` : ''}limits:
   endpointsPerFlow: 10
 delivery:
   allowPrivateNetworks: [127.0.0.0/8]

@@ -62,7 +62,8 @@ export function JobsView({ loc }: { loc: Loc }) {
 		} finally { setLoading(false) }
 	}, [key])
 
-	useEffect(() => { load(); loadFlows() }, [key])
+	// a layout effect runs right after the first render, not a frame later: the first screen is the figure that counts
+	useLayoutEffect(() => { load(); loadFlows() }, [key])
 
 	// New and changed rows: poll with updatedSince; rows above the reader keep the reader's place.
 	useEffect(() => {
