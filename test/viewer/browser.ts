@@ -59,6 +59,12 @@ flows:
     endpoints:
       - { id: ok, url: "${receiver.url}/ok", signing: { scheme: none } }
       - { id: flaky, url: "${receiver.url}/flaky", signing: { scheme: none } }
+  - id: other
+    name: Other
+    envelope: standard
+    ingestTokens: [${INGEST}]
+    endpoints:
+      - { id: theirs, url: "${receiver.url}/theirs", signing: { scheme: none } }
 `)
 	return spawnServe([BINARY], cfg, port, dir)
 }
@@ -108,8 +114,8 @@ export async function screenshots(page: Page, name: string) {
 	await page.emulateMedia({ colorScheme: 'light' })
 }
 
-export async function ingest(base: string, body: unknown): Promise<{ id: string; deliveries: Array<{ id: string; endpoint: string }> }> {
-	const r = await fetch(`${base}/v1/flows/shop/events`, {
+export async function ingest(base: string, body: unknown, flow = 'shop'): Promise<{ id: string; deliveries: Array<{ id: string; endpoint: string }> }> {
+	const r = await fetch(`${base}/v1/flows/${flow}/events`, {
 		method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: JSON.stringify(body),
 	})
 	if (r.status !== 202) throw new Error(`ingest answered ${r.status}: ${await r.text()}`)

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Child } from '../support/process'
-import { ADMIN, axeViolations, ingest, launch, type Receiver, screenshots, startBinary, startReceiver, type Watch, watch } from './browser'
+import { ADMIN, axeViolations, INGEST, ingest, launch, type Receiver, screenshots, startBinary, startReceiver, type Watch, watch } from './browser'
 
 let receiver: Receiver
 let gw: Child
@@ -211,6 +211,28 @@ test('the phone layout turns the table into a list; keyboard / focuses the filte
 	expect(await page.locator('tbody tr').first().evaluate((e) => getComputedStyle(e).display)).toBe('block')
 	await page.setViewportSize({ width: 1280, height: 800 })
 }, 20_000)
+
+test('new jobs arrive above a reader who scrolled down without moving the page, and a pill leads up to them', async () => {
+	const events = Array.from({ length: 30 }, (_, i) => ({ id: `evt-bulk-${i}`, type: 'order.created', data: { i } }))
+	const r = await fetch(`${gw.url}/v1/flows/shop/events/batch`, {
+		method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: JSON.stringify({ events }),
+	})
+	expect(r.status).toBe(202)
+	await page.goto(`${gw.url}/ui/jobs?flow=shop`)
+	await page.locator('tbody tr').nth(45).waitFor()
+	await page.evaluate(() => window.scrollTo(0, 500))
+	const anchor = await page.evaluate(() => {
+		const row = document.elementFromPoint(400, 300)!.closest('tr')!
+		return { id: row.dataset.id!, top: row.getBoundingClientRect().top }
+	})
+	await ingest(gw.url, { id: 'evt-late-1', type: 'order.created', data: {} })
+	await page.getByRole('button', { name: '2 new ↑' }).waitFor()
+	const after = await page.evaluate((id) => document.querySelector(`tr[data-id="${id}"]`)!.getBoundingClientRect().top, anchor.id)
+	expect(Math.abs(after - anchor.top)).toBeLessThan(2)
+	await page.getByRole('button', { name: '2 new ↑' }).click()
+	expect(await page.evaluate(() => window.scrollY)).toBe(0)
+	expect(await page.locator('tbody tr').first().textContent()).toContain('evt-late-1')
+}, 30_000)
 
 test('every request stayed on the gateway, no token was ever in a URL, the CSP was never hit', () => {
 	const origin = new URL(gw.url).origin

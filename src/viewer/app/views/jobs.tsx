@@ -42,7 +42,12 @@ export function JobsView({ loc }: { loc: Loc }) {
 	const heightBefore = useRef<number | null>(null)
 	const openId = loc.query.get('job')
 
-	const loadFlows = useCallback(() => {
+	// flows carry the job counts of the chips: a count over every job, so it
+	// waits until the rows are shown and runs at most every 10 s
+	const flowsAt = useRef(0)
+	const loadFlows = useCallback((force = false) => {
+		if (!force && Date.now() - flowsAt.current < 10_000) return
+		flowsAt.current = Date.now()
 		const p = scope.flow ? api<Flow>('GET', `/flows/${encodeURIComponent(scope.flow)}`).then((f) => [f]) : api<{ items: Flow[] }>('GET', '/flows').then((r) => r.items)
 		p.then(setFlows).catch(() => {})
 	}, [scope.flow])
@@ -63,7 +68,7 @@ export function JobsView({ loc }: { loc: Loc }) {
 	}, [key])
 
 	// a layout effect runs right after the first render, not a frame later: the first screen is the figure that counts
-	useLayoutEffect(() => { load(); loadFlows() }, [key])
+	useLayoutEffect(() => { load().then(() => loadFlows(true)) }, [key])
 
 	// New and changed rows: poll with updatedSince; rows above the reader keep the reader's place.
 	useEffect(() => {
@@ -76,7 +81,11 @@ export function JobsView({ loc }: { loc: Loc }) {
 				for (const j of page.items) if (j.updatedAt > since.current) since.current = j.updatedAt
 				const current = itemsRef.current
 				const byId = new Map(current.map((j) => [j.id, j]))
-				const added = page.items.filter((j) => !byId.has(j.id))
+				// new means newer than the top row; a change to a job older than the
+				// loaded page (a retry far down, or a sibling of the top row created in
+				// the same millisecond) is not news at the top
+				const top = current[0]?.createdAt ?? ''
+				const added = page.items.filter((j) => !byId.has(j.id) && j.createdAt > top)
 				let changed = added.length > 0
 				const updated = current.map((j) => {
 					const u = page.items.find((x) => x.id === j.id)
