@@ -27,6 +27,7 @@ export const FIGURES = [
 	'ingest p99 during purge',
 	'viewer jobs API',
 	'viewer jobs API status=failed',
+	'viewer flows API (chip counts)',
 	'viewer first screen',
 ] as const
 
