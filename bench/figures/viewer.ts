@@ -93,7 +93,7 @@ export async function viewer(ctx: Context) {
 			{ name: 'viewer jobs API status=failed', unit: 'ms', runs: runs.map((r) => r.failed), note: `the failed chip, ${size}` },
 			{ name: 'viewer flows API (chip counts)', unit: 'ms', runs: runs.map((r) => r.flows), note: `GET /admin/v1/flows counts every job by status; the page asks for it after the rows are shown, ${size}` },
 			{ name: 'viewer first screen', unit: 'ms', runs: runs.map((r) => r.screen), target: { op: '<=', value: 300 },
-				note: `chromium: navigation start → 50 rows in the table (page, bundle, /flows, /jobs, render), ${size}; median of ${p.viewerLoads} loads` },
+				note: `chromium: navigation start → 50 rows in the table (page, bundle, GET /jobs, render; the chip counts follow), ${size}; median of ${p.viewerLoads} loads` },
 		)
 	} finally {
 		await browser.close()

@@ -185,7 +185,8 @@ test('an endpoint is added, edited, tested, rotated and deleted; its secrets sho
 
 test('a hostile payload renders as text: no dialog, no script runs', async () => {
 	const dialogs: string[] = []
-	page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss() })
+	const onDialog = (d: import('playwright-core').Dialog) => { dialogs.push(d.message()); d.dismiss() }
+	page.on('dialog', onDialog)
 	const hostile = { id: 'evt-hostile', type: 'order.created', data: { name: '<script>window.__pwned = 1; alert(1)</script>', avatar: '<img src=x onerror="window.__pwned = 2; alert(2)">' } }
 	const r = await ingest(gw.url, hostile)
 	await page.goto(`${gw.url}/ui/jobs`)
@@ -198,6 +199,7 @@ test('a hostile payload renders as text: no dialog, no script runs', async () =>
 	await Bun.sleep(300)
 	expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? null)).toBeNull()
 	expect(await page.locator('main img, main script').count()).toBe(0)
+	page.off('dialog', onDialog)
 	expect(dialogs).toEqual([])
 }, 30_000)
 
@@ -206,6 +208,12 @@ test('the phone layout turns the table into a list; keyboard / focuses the filte
 	await page.locator('tbody tr').first().waitFor()
 	await page.keyboard.press('/')
 	expect(await page.evaluate(() => document.activeElement?.id)).toBe('filter-event')
+	// Esc leaves the filter; j selects a row; r asks before replaying it
+	await page.keyboard.press('Escape')
+	await page.keyboard.press('j')
+	const asked = new Promise<string>((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.dismiss() }))
+	await page.keyboard.press('r')
+	expect(await asked).toMatch(/^Replay job job_\w+ now\?$/)
 	await page.setViewportSize({ width: 390, height: 844 })
 	expect(await page.locator('thead').isVisible()).toBe(false)
 	expect(await page.locator('tbody tr').first().evaluate((e) => getComputedStyle(e).display)).toBe('block')
