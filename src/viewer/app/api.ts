@@ -24,6 +24,17 @@ function setOnline(v: boolean) {
 	if (v === online) return
 	online = v
 	for (const l of connection) l(v)
+	if (!v) probe()
+}
+
+// While the gateway is unreachable, look every 2 s (its health route holds no
+// data); the banner goes away by itself when it answers again.
+function probe() {
+	setTimeout(async () => {
+		if (online) return
+		try { if ((await fetch('/healthz', { cache: 'no-store', credentials: 'omit' })).ok) { setOnline(true); return } } catch {}
+		probe()
+	}, 2000)
 }
 
 let expired: (() => void) | null = null
