@@ -37,7 +37,8 @@ export function startReceiver(): Receiver {
 	return { url: `http://127.0.0.1:${server.port}`, seen, failing, stop: () => server.stop(true) }
 }
 
-export async function startBinary(receiver: Receiver): Promise<Child> {
+/** `extra` is YAML added at the top level of the config. */
+export async function startBinary(receiver: Receiver, extra = ''): Promise<Child> {
 	ensureBinary()
 	const dir = tempDir('hookgate-viewer-')
 	const port = freePort()
@@ -65,7 +66,7 @@ flows:
     ingestTokens: [${INGEST}]
     endpoints:
       - { id: theirs, url: "${receiver.url}/theirs", signing: { scheme: none } }
-`)
+${extra}`)
 	return spawnServe([BINARY], cfg, port, dir)
 }
 

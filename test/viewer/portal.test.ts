@@ -36,7 +36,7 @@ async function open(url: string): Promise<{ page: Page; requests: string[] }> {
 beforeAll(async () => {
 	if (!backend) return
 	receiver = startReceiver()
-	gw = await startBinary(receiver)
+	gw = await startBinary(receiver, 'portal:\n  frameAncestors: https://dash.example.com\n')
 	browser = await launch()
 	await ingest(gw.url, { id: 'evt-portal-1', type: 'order.created', data: { n: 1 } })
 	await ingest(gw.url, { id: 'evt-other-1', type: 'order.created', data: { n: 2 } }, 'other')
@@ -89,3 +89,11 @@ test.if(backend)('a link with every capability offers the actions; a revoked lin
 	expect(await page.getByRole('button').count()).toBe(0)
 	await screenshots(page, 'portal-expired')
 }, 40_000)
+
+test.if(backend)('the portal may be framed by the origins portal.frameAncestors names; operator views never', async () => {
+	const portal = await fetch(`${gw.url}/ui/portal`)
+	expect(portal.headers.get('content-security-policy')).toBe("default-src 'self'; frame-ancestors https://dash.example.com")
+	for (const path of ['/ui', '/ui/jobs', '/ui/endpoints', '/ui/signin']) {
+		expect((await fetch(`${gw.url}${path}`)).headers.get('content-security-policy')).toBe("default-src 'self'; frame-ancestors 'none'")
+	}
+})
