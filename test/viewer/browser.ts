@@ -38,7 +38,7 @@ export function startReceiver(): Receiver {
 }
 
 /** `extra` is YAML added at the top level of the config. */
-export async function startBinary(receiver: Receiver, extra = ''): Promise<Child> {
+export async function startBinary(receiver: Receiver, extra = ''): Promise<Child & { relaunch(): Promise<Child> }> {
 	ensureBinary()
 	const dir = tempDir('hookgate-viewer-')
 	const port = freePort()
@@ -67,7 +67,8 @@ flows:
     endpoints:
       - { id: theirs, url: "${receiver.url}/theirs", signing: { scheme: none } }
 ${extra}`)
-	return spawnServe([BINARY], cfg, port, dir)
+	const child = await spawnServe([BINARY], cfg, port, dir)
+	return Object.assign(child, { relaunch: () => spawnServe([BINARY], cfg, port, dir) })
 }
 
 /** Debian's chromium; CI installs it with apt when missing (scripts/test.sh). */

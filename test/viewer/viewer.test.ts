@@ -6,7 +6,7 @@ import type { Child } from '../support/process'
 import { ADMIN, axeViolations, INGEST, ingest, launch, type Receiver, screenshots, startBinary, startReceiver, type Watch, watch } from './browser'
 
 let receiver: Receiver
-let gw: Child
+let gw: Child & { relaunch?: () => Promise<Child> }
 let browser: Browser
 let context: BrowserContext
 let page: Page
@@ -240,6 +240,24 @@ test('new jobs arrive above a reader who scrolled down without moving the page, 
 	await page.getByRole('button', { name: '2 new ↑' }).click()
 	expect(await page.evaluate(() => window.scrollY)).toBe(0)
 	expect(await page.locator('tbody tr').first().textContent()).toContain('evt-late-1')
+	// older pages come on the cursor, below what is there
+	const shown = await page.locator('tbody tr').count()
+	await page.getByRole('button', { name: 'Load older jobs' }).click()
+	await page.locator('tbody tr').nth(shown).waitFor()
+	const ids = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id))
+	expect(new Set(ids).size).toBe(ids.length)
+}, 30_000)
+
+test('a lost gateway shows a banner that goes away by itself when it is back', async () => {
+	await page.goto(`${gw.url}/ui/jobs`)
+	await page.locator('tbody tr').first().waitFor()
+	const relaunch = gw.relaunch!
+	gw.kill('SIGTERM')
+	await gw.exited
+	await page.getByText('The gateway cannot be reached. Retrying by itself…').waitFor()
+	gw = await relaunch()
+	await page.getByText('The gateway cannot be reached. Retrying by itself…').waitFor({ state: 'detached' })
+	await page.locator('tbody tr').first().waitFor()
 }, 30_000)
 
 test('every request stayed on the gateway, no token was ever in a URL, the CSP was never hit', () => {
