@@ -22,12 +22,15 @@ run: deps ## start hookgate on config.example.yaml (SQLite under ./data/)
 check: deps ## typecheck (tsc --noEmit, strict)
 	node_modules/.bin/tsc --noEmit -p .
 
-dist/hookgate: node_modules/.installed $(SOURCES)
+dist/viewer/app.js: node_modules/.installed $(SOURCES) scripts/build-viewer.ts
+	$(BUN) scripts/build-viewer.ts
+
+dist/hookgate: node_modules/.installed $(SOURCES) dist/viewer/app.js
 	@mkdir -p dist
 	$(BUN) build --compile --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
-		--asset ./drizzle src/main.ts --outfile dist/hookgate
+		--asset ./drizzle --asset ./dist/viewer src/main.ts --outfile dist/hookgate
 
-build: dist/hookgate ## one binary: dist/hookgate, migrations embedded
+build: dist/hookgate ## one binary: dist/hookgate, migrations and the viewer embedded
 
 test: check build ## typecheck, build, then every test; ends with "N passed, N failed"
 	@bash scripts/test.sh

@@ -4,6 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test/artifacts
+# the viewer's browser tests drive Debian's chromium; a fresh machine gets it here
+if [ ! -x /usr/bin/chromium ]; then
+	echo "installing chromium for the browser tests (apt-get)"
+	if [ "$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+fi
 log=test/artifacts/test-output.log
 node_modules/.bin/bun test --timeout 60000 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -14,6 +14,7 @@ import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
 import { SqliteStore } from './store/sqlite/store'
+import { viewerRoutes } from './viewer/plugin'
 import type { Store } from './store/store'
 
 export interface RuntimeOptions {
@@ -125,6 +126,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			}),
 			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
 			openapiDocs(),
+			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],
 	})
 	await dispatcher.start()

@@ -32,6 +32,8 @@ export interface GatewaySpec {
 	maxSize?: string
 	/** server.shutdownGrace; default 2s */
 	shutdownGrace?: string
+	/** admin.tokens, for figures that read through /admin/v1 */
+	adminToken?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -53,7 +55,7 @@ storage:
   synchronous: full${spec.maxSize ? `\n  maxSize: ${spec.maxSize}` : ''}
 log:
   level: info
-limits:
+${spec.adminToken ? `admin:\n  tokens: [${spec.adminToken}]\n` : ''}limits:
   endpointsPerFlow: 10
 delivery:
   allowPrivateNetworks: [127.0.0.0/8]

@@ -28,6 +28,9 @@ export interface Profile {
 	/** finished jobs the retention purge removes while ingest runs */
 	purgeRows: number
 	purgeLoadMs: number
+	/** jobs stored before the viewer's first screen is timed */
+	viewerJobs: number
+	viewerLoads: number
 }
 
 export const FULL: Profile = {
@@ -37,6 +40,7 @@ export const FULL: Profile = {
 	claimSmall: 10_000, claimLarge: 1_000_000, claimsPerRun: 200,
 	stormDeliveries: 10_000, stormSchedule: ['3s', '6s'], stormScheduleMs: [3000, 6000],
 	purgeRows: 100_000, purgeLoadMs: 12000,
+	viewerJobs: 1_000_000, viewerLoads: 10,
 }
 
 export const SMOKE: Profile = {
@@ -46,6 +50,7 @@ export const SMOKE: Profile = {
 	claimSmall: 10_000, claimLarge: 100_000, claimsPerRun: 40,
 	stormDeliveries: 1000, stormSchedule: ['1s', '2s'], stormScheduleMs: [1000, 2000],
 	purgeRows: 5000, purgeLoadMs: 4000,
+	viewerJobs: 20_000, viewerLoads: 3,
 }
 
 export interface Context {

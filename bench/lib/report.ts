@@ -25,6 +25,10 @@ export const FIGURES = [
 	'retry storm CPU waiting',
 	'retry storm schedule',
 	'ingest p99 during purge',
+	'viewer jobs API',
+	'viewer jobs API status=failed',
+	'viewer flows API (chip counts)',
+	'viewer first screen',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]
