@@ -14,10 +14,35 @@ export interface OpenOptions {
 	maxSizeBytes: number
 }
 
-export class StoreLockedError extends Error {
+/** A store that cannot be opened: one line naming the file and what to do. */
+export class StoreOpenError extends Error {}
+
+export class StoreLockedError extends StoreOpenError {
 	constructor(path: string) {
 		super(`another hookgate is already using ${path} (its lock file ${path}.lock is held); stop it first or point storage.sqlite elsewhere`)
 	}
+}
+
+const sqliteCode = (err: unknown): string => (err as { code?: unknown })?.code as string ?? ''
+const errorText = (err: unknown): string => err instanceof Error ? err.message : String(err)
+
+/** SQLite's codes for a file that is damaged or not a database at all. */
+export const isDamage = (err: unknown): boolean => /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(err))
+
+/** Why `file` could not be opened, and what the operator can do about it. */
+export function openFailure(file: string, cause: unknown, what = 'the database'): StoreOpenError {
+	// drizzle's migrator wraps the driver's error
+	const err = sqliteCode(cause) === '' && (cause as { cause?: unknown })?.cause ? (cause as { cause: unknown }).cause : cause
+	const code = sqliteCode(err)
+	const sys = (err as { code?: string })?.code ?? ''
+	const folder = dirname(file)
+	if (code.startsWith('SQLITE_NOTADB')) return new StoreOpenError(`${file} is not a SQLite database (${errorText(err)}): point storage.sqlite at another path or restore the file from a backup`)
+	if (code.startsWith('SQLITE_CORRUPT')) return new StoreOpenError(`${what} ${file} is damaged (${errorText(err)}): restore it from a backup, or recover it with sqlite3 ".recover" into a new file`)
+	if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM') {
+		return new StoreOpenError(`cannot write ${file} (${errorText(err)}): the folder ${folder} must be writable by hookgate (check its permissions and that it is not mounted read-only), or point storage.sqlite elsewhere`)
+	}
+	if (code.startsWith('SQLITE_FULL') || sys === 'ENOSPC') return new StoreOpenError(`cannot write ${file}: the disk is full (${errorText(err)}); free space in ${folder} and start again`)
+	return new StoreOpenError(`cannot open ${what} ${file}: ${errorText(err)}`)
 }
 
 /** The drizzle-kit output: beside the binary's embedded assets, or the repo's folder. */
@@ -29,7 +54,13 @@ export function migrationsFolder(): string {
 // One instance per database: an EXCLUSIVE lock on a side file, not on the main
 // file, whose exclusive mode would shut out our own WAL readers.
 function takeLock(path: string): Database {
-	const lock = new Database(`${path}.lock`, { create: true })
+	const file = `${path}.lock`
+	let lock: Database
+	try {
+		lock = new Database(file, { create: true })
+	} catch (err) {
+		throw openFailure(file, err, 'the lock file')
+	}
 	try {
 		lock.exec('PRAGMA busy_timeout = 0')
 		lock.exec('PRAGMA locking_mode = EXCLUSIVE')
@@ -38,24 +69,36 @@ function takeLock(path: string): Database {
 		lock.exec('DELETE FROM holder')
 		lock.run('INSERT INTO holder (pid) VALUES (?)', [process.pid])
 		lock.exec('COMMIT')
-	} catch {
+	} catch (err) {
 		lock.close()
-		throw new StoreLockedError(path)
+		if (sqliteCode(err).startsWith('SQLITE_BUSY') || sqliteCode(err).startsWith('SQLITE_LOCKED')) throw new StoreLockedError(path)
+		// the lock file holds nothing but the holder's pid: a damaged one is safe to delete
+		if (isDamage(err)) throw new StoreOpenError(`the lock file ${file} is damaged (${errorText(err)}): delete it (hookgate makes a new one) and start again`)
+		throw openFailure(file, err, 'the lock file')
 	}
 	return lock
 }
 
-export function applyPragmas(client: Database, opts: OpenOptions, pageSize = 4096) {
+export function applyPragmas(client: Database, opts: OpenOptions) {
 	client.exec('PRAGMA journal_mode = WAL')
 	client.exec(`PRAGMA synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
 	client.exec('PRAGMA busy_timeout = 5000')
 	client.exec('PRAGMA foreign_keys = ON')
 	client.exec('PRAGMA temp_store = MEMORY')
 	client.exec('PRAGMA cache_size = -32000')
-	// max_page_count is per connection and not stored; the cap is a hard stop a
-	// little above maxSize so the 95% check in ingest answers 503 first.
-	if (opts.maxSizeBytes > 0) client.exec(`PRAGMA max_page_count = ${Math.ceil(opts.maxSizeBytes / pageSize)}`)
+	// max_page_count is per connection and not stored; it is the hard stop at
+	// maxSize, while ingest stops at 95% of it (SpaceMeter)
+	if (opts.maxSizeBytes > 0) {
+		client.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize(client)))}`)
+		// Checkpoint often enough that the WAL file stays small beside the cap,
+		// and give back its space after each checkpoint.
+		const walPages = Math.max(16, Math.min(1000, Math.floor(opts.maxSizeBytes / pageSize(client) / 20)))
+		client.exec(`PRAGMA wal_autocheckpoint = ${walPages}`)
+		client.exec(`PRAGMA journal_size_limit = ${walPages * pageSize(client)}`)
+	}
 }
+
+export const pageSize = (client: Database): number => (client.prepare('PRAGMA page_size').get() as { page_size: number }).page_size
 
 export interface Opened {
 	db: Db
@@ -65,27 +108,32 @@ export interface Opened {
 
 export function openSqlite(opts: OpenOptions): Opened {
 	const path = resolve(opts.path)
-	mkdirSync(dirname(path), { recursive: true })
-	const lock = takeLock(path)
-	let client: Database
 	try {
-		client = new Database(path, { create: true, strict: true })
+		mkdirSync(dirname(path), { recursive: true })
+	} catch (err) {
+		throw openFailure(path, err)
+	}
+	const lock = takeLock(path)
+	let client: Database | undefined
+	try {
+		const c = client = new Database(path, { create: true, strict: true })
 		// Only effective on a new file as the very first statement (before WAL and migrations).
-		client.exec('PRAGMA auto_vacuum = INCREMENTAL')
-		applyPragmas(client, opts)
-		const db = drizzle({ client, schema }) as Db
+		c.exec('PRAGMA auto_vacuum = INCREMENTAL')
+		applyPragmas(c, opts)
+		const db = drizzle({ client: c, schema }) as Db
 		migrate(db, { migrationsFolder: migrationsFolder() })
 		return {
 			db,
-			client,
+			client: c,
 			close() {
-				try { client.exec('PRAGMA wal_checkpoint(TRUNCATE)') } catch {}
-				client.close()
+				try { c.exec('PRAGMA wal_checkpoint(TRUNCATE)') } catch {}
+				c.close()
 				lock.close()
 			},
 		}
 	} catch (err) {
+		try { client?.close() } catch {}
 		lock.close()
-		throw err
+		throw err instanceof StoreOpenError ? err : openFailure(path, err)
 	}
 }

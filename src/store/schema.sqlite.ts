@@ -93,3 +93,10 @@ export const endpointState = sqliteTable('endpoint_state', {
 	failingSince: integer('failing_since'),
 	updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
+
+// One row the readiness probe updates and commits: a probe that rolled back
+// would never meet a full disk or a read-only file.
+export const heartbeat = sqliteTable('heartbeat', {
+	id: integer('id').primaryKey(),
+	at: integer('at').notNull(),
+})

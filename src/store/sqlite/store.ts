@@ -1,20 +1,27 @@
 import type { Database } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
-import { openSqlite, type Db, type OpenOptions } from '../open'
+import { isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
 import type { CreateSessionOutcome, EventCursor, Store } from '../store'
-import type { IngestedEvent, IngestItem } from '../types'
+import { STORE_FULL, type Completion, type IngestedEvent, type IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
 import * as endpoints from './endpoints'
 import { OpsQueries } from './ops'
 import { IngestWrites } from './ingest'
 import { WriteQueue } from './write-queue'
+import { SpaceMeter } from './space'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
 import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../store'
 import * as adminEvents from './admin-events'
 import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
+
+
+const LEAN_BODY = 1024
+const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
+	...c, attempt: { ...c.attempt, requestBody: `${c.attempt.requestBody.slice(0, LEAN_BODY)}… (cut: the store is past 95% of storage.maxSize)` },
+}
 
 export class SqliteStore implements Store {
 	readonly dialect = 'sqlite' as const
@@ -26,6 +33,11 @@ export class SqliteStore implements Store {
 	private dispatch: DispatchQueries
 	private ops: OpsQueries
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
+	private space: SpaceMeter
+	private heartbeat: ReturnType<Database['prepare']>
+	/** set once a statement met damaged pages: the database needs a restore */
+	private damage: string | null = null
+	private walAutocheckpoint: number
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	get faultWrites() { return this.writes.fault }
 	set faultWrites(e: Error | null) { this.writes.fault = e }
@@ -36,7 +48,15 @@ export class SqliteStore implements Store {
 		this.client = opened.client
 		this.closeFn = opened.close
 		this.writes = new WriteQueue(this.client)
-		this.ingestWrites = new IngestWrites(this.client)
+		this.space = new SpaceMeter(this.client, opts.maxSizeBytes, pageSize(this.client))
+		this.space.refresh()
+		this.writes.onFlush = (err) => {
+			if (err) this.noteError(err)
+			if (this.space.capped) this.space.refresh()
+		}
+		this.walAutocheckpoint = (this.client.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint
+		this.heartbeat = this.client.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at')
+		this.ingestWrites = new IngestWrites(this.client, this.space)
 		this.dispatch = new DispatchQueries(this.client)
 		this.ops = new OpsQueries(this.client)
 	}
@@ -68,7 +88,11 @@ export class SqliteStore implements Store {
 	}
 	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
 	async events(pks: number[]) { return this.dispatch.events(pks) }
-	complete(items: Parameters<DispatchQueries['complete']>[0]) { return this.writes.run(() => this.dispatch.complete(items)) }
+	// Past the ingest limit the last 5% must last: an attempt record keeps all
+	// but the request body beyond its first KB (the event itself is stored).
+	complete(items: Parameters<DispatchQueries['complete']>[0]) {
+		return this.writes.run(() => this.dispatch.complete(this.space.full ? items.map(leanAttempt) : items))
+	}
 	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
 	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
@@ -79,15 +103,27 @@ export class SqliteStore implements Store {
 	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { endpoints.saveApiEndpoint(this.client, flow, e, now) }
 	async deleteApiEndpoint(flow: string, id: string, now: number) { return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
 
+	// Through the write queue, so it meets what ingest meets: a full disk, a
+	// read-only or deleted file, a fault.
 	async probeWrite() {
-		this.checkFault()
-		this.client.exec('BEGIN IMMEDIATE')
-		try {
-			this.client.exec("INSERT INTO endpoint_state (flow, endpoint, enabled, updated_at) VALUES ('', '', 1, 0) ON CONFLICT DO NOTHING")
-		} finally {
-			this.client.exec('ROLLBACK')
-		}
+		await this.writes.run(() => { this.heartbeat.run(Date.now()) })
 	}
+
+	/** Why ingest would be refused for the store right now, or null. */
+	refusal(): string | null {
+		if (this.damage) return this.damage
+		if (this.space.full) return STORE_FULL
+		return null
+	}
+
+	/** Looks at an error a statement threw: a sign of damaged pages marks the store damaged; returns the message for the caller. */
+	noteError(err: unknown): string | null {
+		if (!isDamage(err)) return null
+		this.damage ??= `the database ${this.client.filename} is damaged (${err instanceof Error ? err.message : String(err)}): stop hookgate and restore it from a backup, or recover it with sqlite3 ".recover"`
+		return this.damage
+	}
+
+	usage() { return this.space.usage() }
 
 	async sizeBytes() {
 		const r = this.client.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as { size: number }
@@ -97,20 +133,31 @@ export class SqliteStore implements Store {
 	}
 
 	async backlog() { return this.ops.backlog() }
+	// a purge frees pages: ingest may take writes again at once
 	async purgeFinishedJobs(before: number, limit: number) {
 		this.checkFault()
-		return this.ops.purgeFinishedJobs(before, limit)
+		return this.measured(() => this.ops.purgeFinishedJobs(before, limit))
 	}
 	async purgeOrphanEvents(before: number, after: EventCursor | null, limit: number) {
 		this.checkFault()
-		return this.ops.purgeOrphanEvents(before, after, limit)
+		return this.measured(() => this.ops.purgeOrphanEvents(before, after, limit))
+	}
+	private measured<T>(write: () => T): T {
+		try {
+			return write()
+		} catch (err) {
+			this.noteError(err)
+			throw err
+		} finally {
+			if (this.space.capped) this.space.refresh()
+		}
 	}
 	async checkpoint() { this.ops.checkpoint() }
 	// Small automatic checkpoints while a purge runs: each copies less of the WAL,
 	// so no single commit stalls ingest for long; the default (1000 pages) after.
-	async maintenance(on: boolean) { this.client.exec(`PRAGMA wal_autocheckpoint = ${on ? 128 : 1000}`) }
+	async maintenance(on: boolean) { this.client.exec(`PRAGMA wal_autocheckpoint = ${on ? Math.min(128, this.walAutocheckpoint) : this.walAutocheckpoint}`) }
 	async freePages() { return this.ops.freePages() }
-	async vacuumStep(pages: number) { return this.ops.vacuumStep(pages) }
+	async vacuumStep(pages: number) { return this.measured(() => this.ops.vacuumStep(pages)) }
 
 	// admin API: reads run directly, writes join the shared write transaction
 	async listJobs(filter: JobFilter, page: Page) { return adminJobs.listJobs(this.client, filter, page) }

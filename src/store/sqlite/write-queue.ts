@@ -10,10 +10,22 @@ interface Op {
 	after?: (v: unknown) => void
 }
 
+/** An error of the database itself (full, read-only, I/O, damaged), not of one operation's values. */
+export const isStoreError = (err: unknown): boolean =>
+	err instanceof Error && err.name === 'SQLiteError'
+
 // Group commit for every write: ingest requests, claims and finished attempts
 // that arrive while one transaction runs are written together in the next,
 // and each caller is answered only after that COMMIT returned. With
 // synchronous=FULL one fsync then serves a whole tick of work.
+//
+// One operation's failure never fails the others: the transaction is rolled
+// back, that operation alone is answered with its error, and the rest of the
+// group runs again in a fresh transaction. An operation's own bug (a RangeError
+// from deep JSON) costs one retry per bad operation. An error of the database
+// (full, read-only, damaged) is given one retry without the operation that met
+// it, since a big write can fail where small ones fit; a second one fails the
+// rest of the group, which would only meet it again.
 export class WriteQueue {
 	private queue: Op[] = []
 	private scheduled = false
@@ -22,6 +34,8 @@ export class WriteQueue {
 	private rollback: Statement
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	fault: Error | null = null
+	/** after every flush: null when the store took it, else the store's error (not an operation's own) */
+	onFlush: (storeError: unknown) => void = () => {}
 
 	constructor(private client: Database, private maxGroup = 1024) {
 		this.begin = client.prepare('BEGIN IMMEDIATE')
@@ -29,7 +43,7 @@ export class WriteQueue {
 		this.rollback = client.prepare('ROLLBACK')
 	}
 
-	/** `apply` runs synchronously inside the shared transaction; it must undo its own partial writes before throwing. */
+	/** `apply` runs synchronously inside the shared transaction; a throw rolls back only its own writes. */
 	run<T>(apply: () => T, after?: (v: T) => void): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.queue.push({ apply, resolve: resolve as (v: unknown) => void, reject, after: after as ((v: unknown) => void) | undefined })
@@ -51,33 +65,71 @@ export class WriteQueue {
 		else setImmediate(() => this.flush())
 	}
 
+	/** After a failed statement SQLite may already have rolled back (a failed COMMIT always does); ROLLBACK then would hide the real error. */
+	private abort() {
+		if (!this.client.inTransaction) return
+		try { this.rollback.run() } catch {}
+	}
+
 	private flush() {
 		this.scheduled = false
-		const group = this.queue.splice(0, this.maxGroup)
+		let group = this.queue.splice(0, this.maxGroup)
 		if (group.length === 0) return
-		const results: unknown[] = []
+		let storeRetries = 1
+		for (;;) {
+			const attempt = this.tryGroup(group)
+			if (attempt.ok) {
+				this.onFlush(null)
+				group.forEach((op, i) => {
+					try { op.after?.(attempt.results[i]) } catch {}
+					op.resolve(attempt.results[i])
+				})
+				break
+			}
+			const { failed, error } = attempt
+			const whole = failed === null || (isStoreError(error) && storeRetries-- <= 0)
+			if (whole) {
+				this.onFlush(failed === null || isStoreError(error) ? error : null)
+				for (const op of group) op.reject(error)
+				break
+			}
+			group[failed].reject(error)
+			group = group.filter((_, i) => i !== failed)
+			if (group.length === 0) {
+				this.onFlush(isStoreError(error) ? error : null)
+				break
+			}
+		}
+		if (this.queue.length > 0) this.schedule()
+	}
+
+	/** One transaction over the group: the results, or which operation failed (null: BEGIN or COMMIT). */
+	private tryGroup(group: Op[]): { ok: true; results: unknown[] } | { ok: false; failed: number | null; error: unknown } {
 		try {
 			if (this.fault) throw this.fault
 			this.begin.run()
-			try {
-				for (const op of group) results.push(op.apply())
-				const started = performance.now()
-				this.commit.run()
-				this.lastCommitEnd = performance.now()
-				this.lastCommitCost = this.lastCommitEnd - started
-			} catch (err) {
-				this.rollback.run()
-				throw err
-			}
-		} catch (err) {
-			for (const op of group) op.reject(err)
-			if (this.queue.length > 0) this.schedule()
-			return
+		} catch (error) {
+			this.abort()
+			return { ok: false, failed: null, error }
 		}
-		group.forEach((op, i) => {
-			try { op.after?.(results[i]) } catch {}
-			op.resolve(results[i])
-		})
-		if (this.queue.length > 0) this.schedule()
+		const results: unknown[] = []
+		for (let i = 0; i < group.length; i++) {
+			try {
+				results.push(group[i].apply())
+			} catch (error) {
+				this.abort()
+				return { ok: false, failed: i, error }
+			}
+		}
+		try {
+			const started = performance.now()
+			this.commit.run()
+			this.lastCommitEnd = performance.now()
+			this.lastCommitCost = this.lastCommitEnd - started
+		} catch (error) {
+			this.abort()
+			return { ok: false, failed: null, error }
+		}
+		return { ok: true, results }
 	}
 }
