@@ -91,7 +91,9 @@ export class SqliteStore implements Store {
 	// Past the ingest limit the last 5% must last: an attempt record keeps all
 	// but the request body beyond its first KB (the event itself is stored).
 	complete(items: Parameters<DispatchQueries['complete']>[0]) {
-		return this.writes.run(() => this.dispatch.complete(this.space.full ? items.map(leanAttempt) : items))
+		// measured per record inside the transaction: one batch may carry the store across
+		if (!this.space.capped) return this.writes.run(() => this.dispatch.complete(items))
+		return this.writes.run(() => { for (const c of items) this.dispatch.complete([this.space.overIngestLimit() ? leanAttempt(c) : c]) })
 	}
 	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
 	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
