@@ -10,6 +10,7 @@ import { OpsQueries } from './ops'
 import { IngestWrites } from './ingest'
 import { WriteQueue } from './write-queue'
 import { SpaceMeter } from './space'
+import { FileWatch } from './files'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
 import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../store'
@@ -38,6 +39,7 @@ export class SqliteStore implements Store {
 	/** set once a statement met damaged pages: the database needs a restore */
 	private damage: string | null = null
 	private walAutocheckpoint: number
+	private files: FileWatch
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	get faultWrites() { return this.writes.fault }
 	set faultWrites(e: Error | null) { this.writes.fault = e }
@@ -48,6 +50,8 @@ export class SqliteStore implements Store {
 		this.client = opened.client
 		this.closeFn = opened.close
 		this.writes = new WriteQueue(this.client)
+		this.files = new FileWatch(this.client, this.client.filename)
+		this.writes.guard = () => this.files.problem()
 		this.space = new SpaceMeter(this.client, opts.maxSizeBytes, pageSize(this.client))
 		this.space.refresh()
 		this.writes.onFlush = (err) => {
@@ -63,6 +67,8 @@ export class SqliteStore implements Store {
 
 	private checkFault() {
 		if (this.faultWrites) throw this.faultWrites
+		const files = this.files.problem()
+		if (files) throw new Error(files)
 	}
 
 	ingest(flow: string, items: IngestItem[], now: number) {
@@ -114,6 +120,8 @@ export class SqliteStore implements Store {
 	/** Why ingest would be refused for the store right now, or null. */
 	refusal(): string | null {
 		if (this.damage) return this.damage
+		const files = this.files.problem()
+		if (files) return files
 		if (this.space.full) return STORE_FULL
 		return null
 	}

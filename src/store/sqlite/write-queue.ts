@@ -34,6 +34,8 @@ export class WriteQueue {
 	private rollback: Statement
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	fault: Error | null = null
+	/** checked before each transaction: a reason the store must not take writes (its files are gone) */
+	guard: () => string | null = () => null
 	/** after every flush: null when the store took it, else the store's error (not an operation's own) */
 	onFlush: (storeError: unknown) => void = () => {}
 
@@ -107,6 +109,8 @@ export class WriteQueue {
 	private tryGroup(group: Op[]): { ok: true; results: unknown[] } | { ok: false; failed: number | null; error: unknown } {
 		try {
 			if (this.fault) throw this.fault
+			const refused = this.guard()
+			if (refused) throw new Error(refused)
 			this.begin.run()
 		} catch (error) {
 			this.abort()
