@@ -23,6 +23,8 @@ export class FileWatch {
 	/** null while the files are in place, else what happened and what to do */
 	problem(): string | null {
 		if (this.lost) return this.lost
+		// an in-memory or temporary database has no files to lose
+		if (this.db === null) return null
 		const db = inode(this.path)
 		if (db === null || db !== this.db) return this.lose(`the database file ${this.path} was deleted or replaced while hookgate ran`)
 		const wal = inode(`${this.path}-wal`)
