@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { adminApi, openapiDocs } from './admin'
 import { createApp } from './app'
-import { HttpError } from './errors'
+import { HttpError, unavailable } from './errors'
 import { Catalog } from './catalog'
 import { loadConfigFile } from './config/load'
 import { VERSION, type Config } from './domain'
@@ -15,7 +15,7 @@ import { createLogger, type Logger } from './ops/log'
 import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
-import { openFailure } from './store/open'
+import { isUnavailable, openFailure } from './store/open'
 import { SqliteStore } from './store/sqlite/store'
 import type { Store } from './store/store'
 
@@ -129,9 +129,12 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 
 	const app = createApp({
 		log,
+		// admin writes meet the store's faults too: say what they are
 		explain: (err) => {
 			const damage = store.noteError(err)
-			return damage ? new HttpError(500, 'internal', damage) : null
+			if (damage) return new HttpError(500, 'internal', damage)
+			if (isUnavailable(err)) return unavailable(`the store cannot take writes: ${(err as Error).message}`)
+			return null
 		},
 		plugins: [
 			healthRoutes(ready),

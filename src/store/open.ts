@@ -29,6 +29,9 @@ const errorText = (err: unknown): string => err instanceof Error ? err.message :
 /** SQLite's codes for a file that is damaged or not a database at all. */
 export const isDamage = (err: unknown): boolean => /^SQLITE_(CORRUPT|NOTADB)/.test(sqliteCode(err))
 
+/** SQLite's codes for a store that cannot take writes now (full, read-only, I/O): worth a 503 and a retry, not a 500. */
+export const isUnavailable = (err: unknown): boolean => /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY)/.test(sqliteCode(err))
+
 /** Why `file` could not be opened, and what the operator can do about it. */
 export function openFailure(file: string, cause: unknown, what = 'the database'): StoreOpenError {
 	// drizzle's migrator wraps the driver's error

@@ -55,6 +55,13 @@ test('/readyz fails with the reason whenever ingest is refused for a full store,
 		expect(down.body.status).toBe('unavailable')
 		expect(down.body.reason).toMatch(reason)
 		expect((await fetch(`${gw.url}/healthz`)).status).toBe(200)
+		if (disk) {
+			// an admin write that meets the full disk says so, with a retry, not a bare 500
+			const change = await admin('disable', { reason: 'disk full' })
+			expect(change.status).toBe(503)
+			expect(change.headers.get('retry-after')).not.toBeNull()
+			expect(((await change.json()) as { error: { message: string } }).error.message).toBe('the store cannot take writes: database or disk is full')
+		}
 
 		if (disk) disk.free()
 		else await gw.run.store.purgeOrphanEvents(Date.now() + 1, null, 10_000)
