@@ -89,16 +89,28 @@ export function applyPragmas(client: Database, opts: OpenOptions) {
 	client.exec('PRAGMA foreign_keys = ON')
 	client.exec('PRAGMA temp_store = MEMORY')
 	client.exec('PRAGMA cache_size = -32000')
-	// max_page_count is per connection and not stored; it is the hard stop at
-	// maxSize, while ingest stops at 95% of it (SpaceMeter)
-	if (opts.maxSizeBytes > 0) {
-		client.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(opts.maxSizeBytes / pageSize(client)))}`)
-		// Checkpoint often enough that the WAL file stays small beside the cap,
-		// and give back its space after each checkpoint.
-		const walPages = Math.max(16, Math.min(1000, Math.floor(opts.maxSizeBytes / pageSize(client) / 20)))
-		client.exec(`PRAGMA wal_autocheckpoint = ${walPages}`)
-		client.exec(`PRAGMA journal_size_limit = ${walPages * pageSize(client)}`)
+	applySizeCap(client, opts.maxSizeBytes)
+}
+
+/**
+ * max_page_count is per connection and not stored; it is the hard stop at
+ * maxSize, while ingest stops at 95% of it (SpaceMeter). With a cap the WAL is
+ * checkpointed often enough to stay small beside it, and gives its space back
+ * after each checkpoint. Returns the WAL's autocheckpoint size in pages.
+ */
+export function applySizeCap(client: Database, maxSizeBytes: number): number {
+	if (maxSizeBytes <= 0) {
+		client.exec('PRAGMA max_page_count = 4294967294')
+		client.exec('PRAGMA wal_autocheckpoint = 1000')
+		client.exec('PRAGMA journal_size_limit = -1')
+		return 1000
 	}
+	const pages = Math.max(1, Math.floor(maxSizeBytes / pageSize(client)))
+	client.exec(`PRAGMA max_page_count = ${pages}`)
+	const walPages = Math.max(16, Math.min(1000, Math.floor(pages / 20)))
+	client.exec(`PRAGMA wal_autocheckpoint = ${walPages}`)
+	client.exec(`PRAGMA journal_size_limit = ${walPages * pageSize(client)}`)
+	return walPages
 }
 
 export const pageSize = (client: Database): number => (client.prepare('PRAGMA page_size').get() as { page_size: number }).page_size

@@ -152,6 +152,8 @@ export interface Store {
 	refusal(): string | null
 	/** an unexpected error from a statement: returns a message when it shows the database is damaged (then refusal() says so too) */
 	noteError(err: unknown): string | null
+	/** storage.maxSize changed by a reload (0: no cap) */
+	setMaxSize(bytes: number): void
 	sizeBytes(): Promise<{ db: number; wal: number }>
 	backlog(): Promise<BacklogRow[]>
 	/** retention, one short transaction per call: finished jobs changed before `before`, with their attempts */

@@ -12,8 +12,7 @@ afterAll(() => rx.stop())
 
 const capped = (maxSize: string, endpoints: string) => configYaml(`  - id: shop
     ingestTokens: [${INGEST_TOKEN}]
-    endpoints:
-${endpoints}`).replace('  sqlite: {{DIR}}/hookgate.db', `  sqlite: {{DIR}}/hookgate.db\n  maxSize: ${maxSize}`)
+    endpoints:${endpoints ? `\n${endpoints}` : ' []\n'}`).replace('  sqlite: {{DIR}}/hookgate.db', `  sqlite: {{DIR}}/hookgate.db\n  maxSize: ${maxSize}`)
 
 const padded = (id: string, type: string, bytes: number) => ({ id, type, data: { pad: 'x'.repeat(bytes) } })
 const errorLines = (logs: string[]) => logs.filter((l) => l.includes('"level":"error"'))
@@ -125,3 +124,30 @@ test('2MB cap, 20 KB events delivered while they come: every accepted event is d
 		counting.stop()
 	}
 }, 30_000)
+
+test('a reload that raises storage.maxSize lets ingest go on at once; one that lowers it below the store refuses ingest', async () => {
+	const gw = await startTestGateway(capped('1MB', ''))
+	const store = gw.run.store as SqliteStore
+	const reloadWith = async (maxSize: string) => {
+		const yaml = await Bun.file(gw.configPath).text()
+		await Bun.write(gw.configPath, yaml.replace(/maxSize: \S+/, `maxSize: ${maxSize}`))
+		expect(await gw.run.reload()).toEqual([])
+	}
+	try {
+		let i = 0
+		while ((await gw.post('/v1/flows/shop/events', padded(`e${i}`, 'bulk', 50_000))).status === 202) i++
+		expect(i).toBeGreaterThan(5)
+		await reloadWith('2MB')
+		expect((await gw.post('/v1/flows/shop/events', padded('more', 'bulk', 50_000))).status).toBe(202)
+		expect(store.usage().maxBytes).toBe(2 << 20)
+		await reloadWith('512KB')
+		const res = await gw.post('/v1/flows/shop/events', { id: 'tiny', type: 'bulk' })
+		expect(res.status).toBe(503)
+		expect((await fetch(`${gw.url}/readyz`)).status).toBe(503)
+		await reloadWith('0')
+		expect((await gw.post('/v1/flows/shop/events', padded('uncapped', 'bulk', 50_000))).status).toBe(202)
+		expect((await fetch(`${gw.url}/readyz`)).status).toBe(200)
+	} finally {
+		await gw.stop()
+	}
+})

@@ -14,29 +14,33 @@ export const INGEST_SHARE = 0.95
 // purge working.
 export class SpaceMeter {
 	/** 0: no cap */
-	readonly maxPages: number
-	private readonly ingestPages: number
-	private readonly used: Statement | null
+	maxPages = 0
+	private ingestPages = 0
+	private readonly used: Statement
 	/** last measured: at or past the ingest limit */
 	full = false
 
 	constructor(client: Database, maxSizeBytes: number, readonly pageSize: number) {
-		this.maxPages = maxSizeBytes > 0 ? Math.max(1, Math.floor(maxSizeBytes / pageSize)) : 0
-		this.ingestPages = Math.floor(maxSizeBytes * INGEST_SHARE / pageSize)
-		this.used = this.maxPages > 0
-			? client.prepare('SELECT c.page_count - f.freelist_count AS used FROM pragma_page_count() c, pragma_freelist_count() f')
-			: null
+		this.used = client.prepare('SELECT c.page_count - f.freelist_count AS used FROM pragma_page_count() c, pragma_freelist_count() f')
+		this.setCap(maxSizeBytes)
+	}
+
+	/** a reload may change storage.maxSize */
+	setCap(maxSizeBytes: number) {
+		this.maxPages = maxSizeBytes > 0 ? Math.max(1, Math.floor(maxSizeBytes / this.pageSize)) : 0
+		this.ingestPages = Math.floor(maxSizeBytes * INGEST_SHARE / this.pageSize)
+		this.refresh()
 	}
 
 	get capped() { return this.maxPages > 0 }
 
 	usedPages(): number {
-		return this.used ? (this.used.get() as { used: number }).used : 0
+		return (this.used.get() as { used: number }).used
 	}
 
 	/** Measures now: would ingest be refused? */
 	overIngestLimit(): boolean {
-		return this.used !== null && this.usedPages() >= this.ingestPages
+		return this.maxPages > 0 && this.usedPages() >= this.ingestPages
 	}
 
 	refresh(): boolean {

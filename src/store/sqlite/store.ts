@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
-import { isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
+import { applySizeCap, isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
 import type { CreateSessionOutcome, EventCursor, Store } from '../store'
 import { STORE_FULL, type Completion, type IngestedEvent, type IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
@@ -53,7 +53,6 @@ export class SqliteStore implements Store {
 		this.files = new FileWatch(this.client, this.client.filename)
 		this.writes.guard = () => this.files.problem()
 		this.space = new SpaceMeter(this.client, opts.maxSizeBytes, pageSize(this.client))
-		this.space.refresh()
 		this.writes.onFlush = (err) => {
 			if (err) this.noteError(err)
 			if (this.space.capped) this.space.refresh()
@@ -134,6 +133,12 @@ export class SqliteStore implements Store {
 	}
 
 	usage() { return this.space.usage() }
+
+	/** storage.maxSize changed by a reload: the hard stop and the ingest limit follow */
+	setMaxSize(bytes: number) {
+		this.walAutocheckpoint = applySizeCap(this.client, bytes)
+		this.space.setCap(bytes)
+	}
 
 	async sizeBytes() {
 		const r = this.client.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as { size: number }
