@@ -9,6 +9,7 @@ import { SqliteStore } from '../../src/store/sqlite/store'
 import { spawnGateway } from '../ops/child'
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, tempDir } from '../support/gateway'
 import { ROOT } from '../support/process'
+import { mountSmallDisk, sayMode } from '../support/small-disk'
 
 const dirs: string[] = []
 const mounts: string[] = []
@@ -148,6 +149,39 @@ test('damaged pages found after start: /readyz answers 503 and the admin API\'s 
 			method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` }, body: JSON.stringify({ type: 't' }),
 		})
 		expect(ingest.status).toBe(503)
+		gw.signal('SIGTERM')
+		expect(await gw.exited).toBe(0)
+	} finally {
+		gw.proc.kill('SIGKILL')
+	}
+})
+
+test('a full disk at start: one line naming the file and what to do, exit 1 (or, without a small disk, the size cap, with which hookgate starts and /readyz says why)', async () => {
+	const disk = mountSmallDisk(4 << 20)
+	sayMode('full disk at start', disk)
+	if (disk) {
+		mounts.push(disk.dir)
+		const db = join(disk.dir, 'hookgate.db')
+		const elsewhere = join(folder(), 'built.db')
+		await populated(elsewhere)
+		copyFileSync(elsewhere, db)
+		disk.fill()
+		const r = serve(folder(), db)
+		expect(r.code).toBe(1)
+		expect(r.lines.length).toBe(1)
+		expect(r.lines[0]).toMatch(new RegExp(`^hookgate: cannot write ${db}(\\.lock)?: the disk is full \\(.*\\); free space in ${disk.dir} and start again$`))
+		return
+	}
+	const dir = folder()
+	const db = join(dir, 'hookgate.db')
+	await populated(db)
+	const cfg = join(dir, 'config.yaml')
+	writeFileSync(cfg, yaml(db).replace(`  sqlite: ${db}`, `  sqlite: ${db}\n  maxSize: 256KB`))
+	const gw = await spawnGateway(cfg)
+	try {
+		const ready = await fetch(`${gw.url}/readyz`)
+		expect(ready.status).toBe(503)
+		expect(((await ready.json()) as { reason: string }).reason).toBe('the store is past 95% of storage.maxSize')
 		gw.signal('SIGTERM')
 		expect(await gw.exited).toBe(0)
 	} finally {
