@@ -34,6 +34,27 @@ test('an operation that throws inside a grouped transaction fails alone; the res
 	expect(client.inTransaction).toBe(false)
 })
 
+test('many throwing operations in one group cost at most two runs of each good one, and leave no writes of their own', async () => {
+	const client = new Database(':memory:')
+	client.exec('CREATE TABLE t (v INTEGER)')
+	const queue = new WriteQueue(client)
+	const runs = new Map<number, number>()
+	const sends: Array<Promise<unknown>> = []
+	for (let i = 0; i < 300; i++) {
+		sends.push(queue.run(() => {
+			runs.set(i, (runs.get(i) ?? 0) + 1)
+			client.run('INSERT INTO t VALUES (?)', [i])
+			if (i % 10 === 3) throw new RangeError(`bad ${i}`)
+		}))
+	}
+	const results = await Promise.allSettled(sends)
+	const bad = results.flatMap((r, i) => r.status === 'rejected' ? [i] : [])
+	expect(bad).toEqual(Array.from({ length: 30 }, (_, k) => k * 10 + 3))
+	expect(Math.max(...[...runs.entries()].filter(([i]) => i % 10 !== 3).map(([, n]) => n))).toBeLessThanOrEqual(2)
+	const stored = (client.prepare('SELECT v FROM t ORDER BY v').all() as Array<{ v: number }>).map((r) => r.v)
+	expect(stored).toEqual(Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 10 !== 3))
+})
+
 const store = new SqliteStore({ path: join(tempDir(), 'group.db'), synchronous: 'normal', maxSizeBytes: 0 })
 afterAll(() => store.close())
 

@@ -10,6 +10,8 @@ interface Op {
 	after?: (v: unknown) => void
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
 /** An error of the database itself (full, read-only, I/O, damaged), not of one operation's values. */
 export const isStoreError = (err: unknown): boolean =>
 	err instanceof Error && err.name === 'SQLiteError'
@@ -21,17 +23,19 @@ export const isStoreError = (err: unknown): boolean =>
 //
 // One operation's failure never fails the others: the transaction is rolled
 // back, that operation alone is answered with its error, and the rest of the
-// group runs again in a fresh transaction. An operation's own bug (a RangeError
-// from deep JSON) costs one retry per bad operation. An error of the database
-// (full, read-only, damaged) is given one retry without the operation that met
-// it, since a big write can fail where small ones fit; a second one fails the
-// rest of the group, which would only meet it again.
+// group runs again in a fresh transaction, now each operation in its own
+// savepoint, so any further throw costs only that operation's writes and the
+// whole group is re-run at most twice (a producer's deep JSON cannot make it
+// quadratic). The common case, no throw, pays for no savepoints.
 export class WriteQueue {
 	private queue: Op[] = []
 	private scheduled = false
 	private begin: Statement
 	private commit: Statement
 	private rollback: Statement
+	private savepoint: Statement
+	private release: Statement
+	private rollbackTo: Statement
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	fault: Error | null = null
 	/** checked before each transaction: a reason the store must not take writes (its files are gone) */
@@ -43,6 +47,9 @@ export class WriteQueue {
 		this.begin = client.prepare('BEGIN IMMEDIATE')
 		this.commit = client.prepare('COMMIT')
 		this.rollback = client.prepare('ROLLBACK')
+		this.savepoint = client.prepare('SAVEPOINT write_queue_op')
+		this.release = client.prepare('RELEASE write_queue_op')
+		this.rollbackTo = client.prepare('ROLLBACK TO write_queue_op')
 	}
 
 	/** `apply` runs synchronously inside the shared transaction; a throw rolls back only its own writes. */
@@ -77,26 +84,35 @@ export class WriteQueue {
 		this.scheduled = false
 		let group = this.queue.splice(0, this.maxGroup)
 		if (group.length === 0) return
-		let storeRetries = 1
+		let isolated = false
+		let retries = 2
 		for (;;) {
-			const attempt = this.tryGroup(group)
+			const attempt = this.tryGroup(group, isolated)
 			if (attempt.ok) {
-				this.onFlush(null)
+				let storeError: unknown = null
 				group.forEach((op, i) => {
-					try { op.after?.(attempt.results[i]) } catch {}
-					op.resolve(attempt.results[i])
+					const o = attempt.outcomes[i]
+					if (!o.ok) {
+						if (isStoreError(o.error)) storeError = o.error
+						op.reject(o.error)
+						return
+					}
+					try { op.after?.(o.value) } catch {}
+					op.resolve(o.value)
 				})
+				this.onFlush(storeError)
 				break
 			}
 			const { failed, error } = attempt
-			const whole = failed === null || (isStoreError(error) && storeRetries-- <= 0)
-			if (whole) {
+			if (failed === null || retries-- <= 0) {
 				this.onFlush(failed === null || isStoreError(error) ? error : null)
 				for (const op of group) op.reject(error)
 				break
 			}
+			// it took the transaction with it: answer it, run the rest again, each in its own savepoint
 			group[failed].reject(error)
 			group = group.filter((_, i) => i !== failed)
+			isolated = true
 			if (group.length === 0) {
 				this.onFlush(isStoreError(error) ? error : null)
 				break
@@ -105,8 +121,14 @@ export class WriteQueue {
 		if (this.queue.length > 0) this.schedule()
 	}
 
-	/** One transaction over the group: the results, or which operation failed (null: BEGIN or COMMIT). */
-	private tryGroup(group: Op[]): { ok: true; results: unknown[] } | { ok: false; failed: number | null; error: unknown } {
+	/**
+	 * One transaction over the group. Plain, an operation's throw ends it
+	 * (`failed`: which one). Isolated, each operation runs in a savepoint and a
+	 * throw rolls back only its own writes, unless SQLite ended the whole
+	 * transaction (a full disk), which counts as `failed` too. `failed: null`:
+	 * BEGIN or COMMIT failed.
+	 */
+	private tryGroup(group: Op[], isolated: boolean): { ok: true; outcomes: Outcome[] } | { ok: false; failed: number | null; error: unknown } {
 		try {
 			if (this.fault) throw this.fault
 			const refused = this.guard()
@@ -116,13 +138,32 @@ export class WriteQueue {
 			this.abort()
 			return { ok: false, failed: null, error }
 		}
-		const results: unknown[] = []
+		const outcomes: Outcome[] = []
 		for (let i = 0; i < group.length; i++) {
+			if (!isolated) {
+				try {
+					outcomes.push({ ok: true, value: group[i].apply() })
+				} catch (error) {
+					this.abort()
+					return { ok: false, failed: i, error }
+				}
+				continue
+			}
 			try {
-				results.push(group[i].apply())
+				this.savepoint.run()
+				const value = group[i].apply()
+				this.release.run()
+				outcomes.push({ ok: true, value })
 			} catch (error) {
-				this.abort()
-				return { ok: false, failed: i, error }
+				try {
+					if (!this.client.inTransaction) throw error
+					this.rollbackTo.run()
+					this.release.run()
+				} catch {
+					this.abort()
+					return { ok: false, failed: i, error }
+				}
+				outcomes.push({ ok: false, error })
 			}
 		}
 		try {
@@ -134,6 +175,6 @@ export class WriteQueue {
 			this.abort()
 			return { ok: false, failed: null, error }
 		}
-		return { ok: true, results }
+		return { ok: true, outcomes }
 	}
 }
