@@ -1,4 +1,4 @@
-import { Database } from 'bun:sqlite'
+import { Database, type Statement } from 'bun:sqlite'
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { drizzle, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
@@ -113,6 +113,28 @@ export function applySizeCap(client: Database, maxSizeBytes: number): number {
 	return walPages
 }
 
+// bun:sqlite's close() leaves the files open while any prepared statement
+// lives (sqlite3_close_v2 makes a zombie until they are finalized by the GC):
+// a closed store would still hold its database, WAL and disk space. Statements
+// are remembered weakly and finalized at close.
+function trackStatements(client: Database) {
+	const live = new Set<WeakRef<Statement>>()
+	const prepare = client.prepare.bind(client)
+	let added = 0
+	client.prepare = ((sql: string, ...rest: unknown[]) => {
+		const st = (prepare as (sql: string, ...rest: unknown[]) => Statement)(sql, ...rest)
+		live.add(new WeakRef(st))
+		if (++added % 1024 === 0) for (const r of live) if (r.deref() === undefined) live.delete(r)
+		return st
+	}) as typeof client.prepare
+	return {
+		finalizeAll() {
+			for (const r of live) r.deref()?.finalize()
+			live.clear()
+		},
+	}
+}
+
 export const pageSize = (client: Database): number => (client.prepare('PRAGMA page_size').get() as { page_size: number }).page_size
 
 export interface Opened {
@@ -132,6 +154,7 @@ export function openSqlite(opts: OpenOptions): Opened {
 	let client: Database | undefined
 	try {
 		const c = client = new Database(path, { create: true, strict: true })
+		const statements = trackStatements(c)
 		// Only effective on a new file as the very first statement (before WAL and migrations).
 		c.exec('PRAGMA auto_vacuum = INCREMENTAL')
 		applyPragmas(c, opts)
@@ -142,6 +165,7 @@ export function openSqlite(opts: OpenOptions): Opened {
 			client: c,
 			close() {
 				try { c.exec('PRAGMA wal_checkpoint(TRUNCATE)') } catch {}
+				statements.finalizeAll()
 				c.close()
 				lock.close()
 			},
