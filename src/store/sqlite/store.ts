@@ -78,7 +78,7 @@ export class SqliteStore implements Store {
 		})
 	}
 	onCommitted(listener: (events: IngestedEvent[]) => void) { this.listeners.push(listener) }
-	async getSession(flow: string, id: string) { return sessions.getSession(this.client, flow, id) }
+	async getSession(flow: string, id: string) { return this.read(() => sessions.getSession(this.client, flow, id)) }
 	async createSession(flow: string, id: string, metadata: Record<string, unknown>, now: number): Promise<CreateSessionOutcome> {
 		this.checkFault()
 		return sessions.createSession(this.client, flow, id, metadata, now, sameJson)
@@ -91,8 +91,9 @@ export class SqliteStore implements Store {
 	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
 		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil))
 	}
-	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
-	async events(pks: number[]) { return this.dispatch.events(pks) }
+	// the dispatcher's and ingest's reads meet damaged pages first: they mark the store damaged
+	async nextDue(flow: string, endpoint: string) { return this.read(() => this.dispatch.nextDue(flow, endpoint)) }
+	async events(pks: number[]) { return this.read(() => this.dispatch.events(pks)) }
 	// Past the ingest limit the last 5% must last: an attempt record keeps all
 	// but the request body beyond its first KB (the event itself is stored).
 	complete(items: Parameters<DispatchQueries['complete']>[0]) {
@@ -147,7 +148,7 @@ export class SqliteStore implements Store {
 		return { db: r.size, wal }
 	}
 
-	async backlog() { return this.ops.backlog() }
+	async backlog() { return this.read(() => this.ops.backlog()) }
 	// a purge frees pages: ingest may take writes again at once
 	async purgeFinishedJobs(before: number, limit: number) {
 		this.checkFault()
@@ -156,6 +157,14 @@ export class SqliteStore implements Store {
 	async purgeOrphanEvents(before: number, after: EventCursor | null, limit: number) {
 		this.checkFault()
 		return this.measured(() => this.ops.purgeOrphanEvents(before, after, limit))
+	}
+	private read<T>(query: () => T): T {
+		try {
+			return query()
+		} catch (err) {
+			this.noteError(err)
+			throw err
+		}
 	}
 	private measured<T>(write: () => T): T {
 		try {
