@@ -36,15 +36,15 @@ export const isUnavailable = (err: unknown): boolean => /^SQLITE_(FULL|READONLY|
 export function openFailure(file: string, cause: unknown, what = 'the database'): StoreOpenError {
 	// drizzle's migrator wraps the driver's error
 	const err = sqliteCode(cause) === '' && (cause as { cause?: unknown })?.cause ? (cause as { cause: unknown }).cause : cause
+	// SQLite's code, or the system's from mkdir (EROFS, ENOSPC, …)
 	const code = sqliteCode(err)
-	const sys = (err as { code?: string })?.code ?? ''
 	const folder = dirname(file)
 	if (code.startsWith('SQLITE_NOTADB')) return new StoreOpenError(`${file} is not a SQLite database (${errorText(err)}): point storage.sqlite at another path or restore the file from a backup`)
 	if (code.startsWith('SQLITE_CORRUPT')) return new StoreOpenError(`${what} ${file} is damaged (${errorText(err)}): restore it from a backup, or recover it with sqlite3 ".recover" into a new file`)
-	if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || sys === 'EROFS' || sys === 'EACCES' || sys === 'EPERM' || sys === 'ENOTDIR') {
+	if (/^(SQLITE_READONLY|SQLITE_CANTOPEN|EROFS$|EACCES$|EPERM$|ENOTDIR$)/.test(code)) {
 		return new StoreOpenError(`cannot write ${file} (${errorText(err)}): the folder ${folder} must be writable by hookgate (check its permissions and that it is not mounted read-only), or point storage.sqlite elsewhere`)
 	}
-	if (code.startsWith('SQLITE_FULL') || sys === 'ENOSPC') return new StoreOpenError(`cannot write ${file}: the disk is full (${errorText(err)}); free space in ${folder} and start again`)
+	if (/^(SQLITE_FULL|ENOSPC$)/.test(code)) return new StoreOpenError(`cannot write ${file}: the disk is full (${errorText(err)}); free space in ${folder} and start again`)
 	return new StoreOpenError(`cannot open ${what} ${file}: ${errorText(err)}`)
 }
 

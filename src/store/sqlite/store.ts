@@ -1,4 +1,4 @@
-import type { Database } from 'bun:sqlite'
+import type { Database, Statement } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
 import { applySizeCap, isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
@@ -18,7 +18,6 @@ import * as adminEvents from './admin-events'
 import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 
-
 const LEAN_BODY = 1024
 const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
 	...c, attempt: { ...c.attempt, requestBody: `${c.attempt.requestBody.slice(0, LEAN_BODY)}… (cut: the store is past 95% of storage.maxSize)` },
@@ -35,7 +34,7 @@ export class SqliteStore implements Store {
 	private ops: OpsQueries
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
 	private space: SpaceMeter
-	private heartbeat: ReturnType<Database['prepare']>
+	private heartbeat: Statement
 	/** set once a statement met damaged pages: the database needs a restore */
 	private damage: string | null = null
 	private walAutocheckpoint: number
@@ -66,6 +65,10 @@ export class SqliteStore implements Store {
 
 	private checkFault() {
 		if (this.faultWrites) throw this.faultWrites
+		this.checkFiles()
+	}
+	/** a write into a deleted file would be lost at the next start */
+	private checkFiles() {
 		const files = this.files.problem()
 		if (files) throw new Error(files)
 	}
@@ -96,8 +99,8 @@ export class SqliteStore implements Store {
 	async events(pks: number[]) { return this.read(() => this.dispatch.events(pks)) }
 	// Past the ingest limit the last 5% must last: an attempt record keeps all
 	// but the request body beyond its first KB (the event itself is stored).
+	// Measured per record inside the transaction: one batch may carry the store across.
 	complete(items: Parameters<DispatchQueries['complete']>[0]) {
-		// measured per record inside the transaction: one batch may carry the store across
 		if (!this.space.capped) return this.writes.run(() => this.dispatch.complete(items))
 		return this.writes.run(() => { for (const c of items) this.dispatch.complete([this.space.overIngestLimit() ? leanAttempt(c) : c]) })
 	}
@@ -106,10 +109,10 @@ export class SqliteStore implements Store {
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 
 	async endpointStates() { return endpoints.allStates(this.client) }
-	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { endpoints.saveState(this.client, s) }
+	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { this.checkFiles(); endpoints.saveState(this.client, s) }
 	async apiEndpoints() { return endpoints.apiEndpoints(this.client) }
-	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { endpoints.saveApiEndpoint(this.client, flow, e, now) }
-	async deleteApiEndpoint(flow: string, id: string, now: number) { return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
+	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { this.checkFiles(); endpoints.saveApiEndpoint(this.client, flow, e, now) }
+	async deleteApiEndpoint(flow: string, id: string, now: number) { this.checkFiles(); return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
 
 	// Through the write queue, so it meets what ingest meets: a full disk, a
 	// read-only or deleted file, a fault.
