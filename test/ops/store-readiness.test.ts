@@ -97,4 +97,4 @@ test('a write-ahead log deleted under a running hookgate: /readyz and ingest ref
 	} finally {
 		await gw.stop()
 	}
-})
+}, 20_000)

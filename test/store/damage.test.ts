@@ -26,4 +26,4 @@ test('a read of the dispatcher that meets damaged pages marks the store damaged,
 	} finally {
 		await store.close()
 	}
-})
+}, 20_000)

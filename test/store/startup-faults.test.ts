@@ -16,7 +16,7 @@ const mounts: string[] = []
 afterAll(() => {
 	for (const m of mounts) Bun.spawnSync(['umount', '-l', m])
 	for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
+}, 20_000)
 
 function folder(): string {
 	const dir = tempDir('hookgate-fault-')
@@ -65,7 +65,7 @@ test('a file that is not a database: one line naming it and what to do, exit 1',
 	const r = serve(dir, db)
 	expect(r.code).toBe(1)
 	expect(r.lines).toEqual([`hookgate: ${db} is not a SQLite database (file is not a database): point storage.sqlite at another path or restore the file from a backup`])
-})
+}, 20_000)
 
 test('a damaged lock file is named as damaged, with what to do, not as held by another hookgate', () => {
 	const dir = folder()
@@ -74,7 +74,7 @@ test('a damaged lock file is named as damaged, with what to do, not as held by a
 	const r = serve(dir, db)
 	expect(r.code).toBe(1)
 	expect(r.lines).toEqual([`hookgate: the lock file ${db}.lock is damaged (file is not a database): delete it (hookgate makes a new one) and start again`])
-})
+}, 20_000)
 
 test('a database whose schema page is damaged: one line saying so and what to do, exit 1', async () => {
 	const dir = folder()
@@ -87,7 +87,7 @@ test('a database whose schema page is damaged: one line saying so and what to do
 	expect(r.lines.length).toBe(1)
 	expect(r.lines[0]).toStartWith(`hookgate: the database ${db} is damaged (`)
 	expect(r.lines[0]).toEndWith('): restore it from a backup, or recover it with sqlite3 ".recover" into a new file')
-})
+}, 20_000)
 
 test('a read-only data folder: one line naming the file and the folder, exit 1', async () => {
 	const dir = folder()
@@ -123,7 +123,7 @@ test('a read-only data folder: one line naming the file and the folder, exit 1',
 	expect(r.lines[0]).toStartWith(`hookgate: cannot write ${db}`)
 	expect(r.lines[0]).toContain(' must be writable by hookgate (check its permissions and that it is not mounted read-only), or point storage.sqlite elsewhere')
 	expect(r.lines[0]).toContain(dirname(db))
-})
+}, 20_000)
 
 test('damaged pages found after start: /readyz answers 503 and the admin API\'s 500 body says the database is damaged', async () => {
 	const dir = folder()
@@ -154,7 +154,7 @@ test('damaged pages found after start: /readyz answers 503 and the admin API\'s 
 	} finally {
 		gw.proc.kill('SIGKILL')
 	}
-})
+}, 20_000)
 
 test('a full disk at start: one line naming the file and what to do, exit 1 (or, without a small disk, the size cap, with which hookgate starts and /readyz says why)', async () => {
 	const disk = mountSmallDisk(4 << 20)
@@ -187,4 +187,4 @@ test('a full disk at start: one line naming the file and what to do, exit 1 (or,
 	} finally {
 		gw.proc.kill('SIGKILL')
 	}
-})
+}, 20_000)
