@@ -20,6 +20,9 @@ export class FileWatch {
 		this.wal = inode(`${path}-wal`)
 	}
 
+	/** what problem() last found, without looking again (it runs before every write transaction) */
+	get found(): string | null { return this.lost }
+
 	/** null while the files are in place, else what happened and what to do */
 	problem(): string | null {
 		if (this.lost) return this.lost

@@ -123,8 +123,8 @@ export class SqliteStore implements Store {
 	/** Why ingest would be refused for the store right now, or null. */
 	refusal(): string | null {
 		if (this.damage) return this.damage
-		const files = this.files.problem()
-		if (files) return files
+		// looked at before every write transaction; a stat per request would cost more than it tells
+		if (this.files.found) return this.files.found
 		if (this.space.full) return STORE_FULL
 		return null
 	}
