@@ -18,25 +18,27 @@ function validationError(error: unknown): HttpError {
 }
 
 // One error vocabulary for every plugin: {error: {code, message}}.
-export function errorHandling(log: AppLogger) {
+export function errorHandling(log: AppLogger, explain?: (err: unknown) => HttpError | null) {
 	return new Elysia({ name: 'errors' }).onError({ as: 'global' }, ({ code, error }) => {
 		if (error instanceof HttpError) return error.toResponse()
 		if (code === 'NOT_FOUND') return new HttpError(404, 'not_found', 'no such route').toResponse()
 		if (code === 'PARSE') return new HttpError(400, 'malformed_json', 'body is not valid JSON').toResponse()
 		if (code === 'VALIDATION') return validationError(error).toResponse()
 		log.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error')
-		return new HttpError(500, 'internal', 'internal error').toResponse()
+		return (explain?.(error) ?? new HttpError(500, 'internal', 'internal error')).toResponse()
 	})
 }
 
 export interface AppParts {
 	log: AppLogger
 	plugins: Array<Elysia<any, any, any, any, any, any, any>>
+	/** a better 5xx for an unexpected error, e.g. a damaged database */
+	explain?: (err: unknown) => HttpError | null
 }
 
 /** Composes the HTTP surface; no listen, no timers: tests call app.handle(). */
 export function createApp(parts: AppParts) {
-	let app = new Elysia().use(errorHandling(parts.log))
+	let app = new Elysia().use(errorHandling(parts.log, parts.explain))
 	for (const p of parts.plugins) app = app.use(p) as typeof app
 	return app
 }

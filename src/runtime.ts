@@ -1,5 +1,7 @@
+import { resolve } from 'node:path'
 import { adminApi, openapiDocs } from './admin'
 import { createApp } from './app'
+import { HttpError, unavailable } from './errors'
 import { Catalog } from './catalog'
 import { loadConfigFile } from './config/load'
 import { VERSION, type Config } from './domain'
@@ -13,6 +15,7 @@ import { createLogger, type Logger } from './ops/log'
 import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
+import { isUnavailable, openFailure } from './store/open'
 import { SqliteStore } from './store/sqlite/store'
 import { viewerRoutes } from './viewer/plugin'
 import type { Store } from './store/store'
@@ -29,6 +32,28 @@ export interface RuntimeOptions {
 
 export class ConfigError extends Error {
 	constructor(readonly lines: string[]) { super(lines.join('\n')) }
+}
+
+/** how long past shutdownGrace a stop waits for the store to record finished tries */
+const STOP_MARGIN_MS = 3000
+
+/** true when `p` settled within `ms` */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+	let timer: ReturnType<typeof setTimeout> | undefined
+	const out = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms) })])
+	clearTimeout(timer)
+	return out
+}
+
+/** A start-up step on the store: a database error closes it and says which file and what to do. */
+async function storeStep<T>(store: Store, file: string, step: () => Promise<T>): Promise<T> {
+	try {
+		return await step()
+	} catch (err) {
+		if (!(err instanceof Error && err.name === 'SQLiteError')) throw err
+		await store.close().catch(() => {})
+		throw openFailure(resolve(file), err)
+	}
 }
 
 const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']
@@ -70,7 +95,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	}
 
 	const store = new SqliteStore({ path: config.storage.sqlite, synchronous: config.storage.synchronous, maxSizeBytes: config.storage.maxSizeBytes })
-	const catalog = await Catalog.load(config, store)
+	// a damaged page or a read-only file may first show when start-up reads or recovers
+	const catalog = await storeStep(store, config.storage.sqlite, () => Catalog.load(config, store))
 	if (catalog.conflicts(config).length > 0) {
 		// the YAML was edited while stopped into a clash with API endpoints: same lines as a refused reload
 		const checked = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
@@ -87,26 +113,15 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	})
 	store.onCommitted((events) => { metrics.eventsCommitted(events); logAccepted(log, events) })
 	let stopping = false
-	let storeFull = false
-	let storeFailing: string | null = null
 
-	const refusal = () => {
-		if (stopping) return 'hookgate is shutting down'
-		if (storeFailing) return 'the store cannot take writes'
-		if (storeFull) return 'the store is past 95% of storage.maxSize'
-		return null
-	}
-	const checkSize = async () => {
-		if (catalog.config.storage.maxSizeBytes <= 0) { storeFull = false; return }
-		const { db } = await store.sizeBytes()
-		storeFull = db > catalog.config.storage.maxSizeBytes * 0.95
-	}
+	const refusal = () => stopping ? 'hookgate is shutting down' : store.refusal()
 	const ready = {
+		// fails whenever ingest would refuse for the store, and meets a full disk with a committed write
 		async check() {
-			if (stopping) return 'hookgate is shutting down'
-			try { await store.probeWrite(); storeFailing = null } catch (e) {
-				storeFailing = e instanceof Error ? e.message : String(e)
-				return `store write failed: ${storeFailing}`
+			const refused = refusal()
+			if (refused) return refused
+			try { await store.probeWrite() } catch (e) {
+				return store.noteError(e) ?? `store write failed: ${e instanceof Error ? e.message : String(e)}`
 			}
 			if (!dispatcher.alive) return 'the dispatcher is not running'
 			return null
@@ -115,6 +130,13 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 
 	const app = createApp({
 		log,
+		// admin writes meet the store's faults too: say what they are
+		explain: (err) => {
+			const damage = store.noteError(err)
+			if (damage) return new HttpError(500, 'internal', damage)
+			if (isUnavailable(err)) return unavailable(`the store cannot take writes: ${(err as Error).message}`)
+			return null
+		},
 		plugins: [
 			healthRoutes(ready),
 			// before ingest: its after-response hook only sees routes registered after it
@@ -129,9 +151,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],
 	})
-	await dispatcher.start()
-	const sizeTimer = setInterval(() => { checkSize().catch(() => {}) }, 5000)
-	await checkSize()
+	await storeStep(store, config.storage.sqlite, () => dispatcher.start())
 	const server = Bun.serve({
 		hostname: config.server.host,
 		port: config.server.port,
@@ -158,6 +178,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			}
 			metrics.reload(true)
 			allow = makeAllowList(catalog.config.delivery.allowPrivateNetworks)
+			store.setMaxSize(catalog.config.storage.maxSizeBytes)
 			running.config = catalog.config
 			// croner cannot change a live job's pattern: a new schedule means a new job
 			retention.reschedule(catalog.config.retention.schedule)
@@ -169,10 +190,14 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// a second signal waits for the first stop instead of exiting half-way
 			stopped ??= (async () => {
 				stopping = true
-				clearInterval(sizeTimer)
-				log.info({ graceMs: catalog.config.server.shutdownGraceMs }, 'stopping: no new work, letting tries finish')
-				// the purge stops at its next batch; it must be done before the store closes
-				await Promise.all([dispatcher.stop(catalog.config.server.shutdownGraceMs), retention.stop()])
+				const graceMs = catalog.config.server.shutdownGraceMs
+				log.info({ graceMs }, 'stopping: no new work, letting tries finish')
+				// The purge stops at its next batch; it must be done before the store
+				// closes. A store that cannot write (a full disk) would keep finished
+				// tries waiting for ever: past the grace and a margin we close anyway, and
+				// those jobs, still marked in flight, are due again at the next start.
+				const settled = await within(Promise.all([dispatcher.stop(graceMs), retention.stop()]), graceMs + STOP_MARGIN_MS)
+				if (!settled) log.error({ waitedMs: graceMs + STOP_MARGIN_MS }, 'the store could not record every finished try; those jobs are delivered again after the restart')
 				await server.stop(true)
 				metrics.close()
 				await store.close()

@@ -4,7 +4,7 @@ import { acceptedTypes, invalidData } from '../envelopes'
 import { matchesFilter } from '../routing/match'
 import { newEventId } from '../store/ids'
 import type { Store } from '../store/store'
-import type { IngestedEvent, IngestItem, NewEvent } from '../store/types'
+import { STORE_FULL, type IngestedEvent, type IngestItem, type NewEvent } from '../store/types'
 import { eventInput, ID_PATTERN, quickEvent } from './model'
 
 export interface IngestDeps {
@@ -82,6 +82,7 @@ export async function acceptEvents(deps: IngestDeps, view: FlowView, raws: unkno
 	}
 	const outcome = await storeWrite(() => deps.store.ingest(view.flow.id, items, deps.now()))
 	if (!outcome.ok) {
+		if (outcome.code === 'store_full') throw unavailable(STORE_FULL)
 		const extra = batch ? { index: outcome.index } : {}
 		if (outcome.code === 'unknown_session') throw new HttpError(422, 'unknown_session', 'sessionId names no session of this flow', extra)
 		throw new HttpError(409, 'id_conflict', 'an event with this id was already accepted with another body', extra)

@@ -101,3 +101,10 @@ export const portalKeys = sqliteTable('portal_keys', {
 	key: text('key').notNull(),
 	createdAt: integer('created_at').notNull(),
 })
+
+// One row the readiness probe updates and commits: a probe that rolled back
+// would never meet a full disk or a read-only file.
+export const heartbeat = sqliteTable('heartbeat', {
+	id: integer('id').primaryKey(),
+	at: integer('at').notNull(),
+})

@@ -146,8 +146,14 @@ export interface Store {
 	deleteApiEndpoint(flow: string, id: string, now: number): Promise<number>
 
 	// operations
-	/** a real write that is rolled back: fails when the store cannot take writes */
+	/** a real write that commits (a heartbeat row): fails when the store cannot take writes */
 	probeWrite(): Promise<void>
+	/** why ingest would be refused for the store right now (damaged, past 95% of its cap), or null */
+	refusal(): string | null
+	/** an unexpected error from a statement: returns a message when it shows the database is damaged (then refusal() says so too) */
+	noteError(err: unknown): string | null
+	/** storage.maxSize changed by a reload (0: no cap) */
+	setMaxSize(bytes: number): void
 	sizeBytes(): Promise<{ db: number; wal: number }>
 	backlog(): Promise<BacklogRow[]>
 	/** retention, one short transaction per call: finished jobs changed before `before`, with their attempts */

@@ -42,9 +42,14 @@ export interface IngestedEvent {
 	stored?: StoredEvent & { pk: number }
 }
 
+/** Why ingest is refused past 95% of storage.maxSize: the 503 message and the /readyz reason */
+export const STORE_FULL = 'the store is past 95% of storage.maxSize'
+
 export type IngestOutcome =
 	| { ok: true; events: IngestedEvent[] }
 	| { ok: false; index: number; code: 'id_conflict' | 'unknown_session' }
+	/** past 95% of storage.maxSize (or would be with this request): nothing written */
+	| { ok: false; code: 'store_full' }
 
 export interface ClaimedJob {
 	pk: number

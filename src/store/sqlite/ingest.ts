@@ -3,6 +3,7 @@ import type { DeliveryStatus } from '../../domain'
 import { newJobId } from '../ids'
 import { canonicalJson } from '../../json'
 import type { DeliveryRef, IngestedEvent, IngestItem, IngestOutcome, NewEvent } from '../types'
+import type { SpaceMeter } from './space'
 
 interface StoredRow { pk: number; type: string; session_id: string | null; occurred_at: number; occurred_at_sent: number; success: number; data: string }
 
@@ -26,7 +27,7 @@ export class IngestWrites {
 	private insertDelivery: Statement
 	private eventDeliveries: Statement
 
-	constructor(private client: Database) {
+	constructor(private client: Database, private space: SpaceMeter | null = null) {
 		this.findSession = client.prepare('SELECT metadata FROM sessions WHERE flow = ? AND id = ?')
 		this.findEvent = client.prepare('SELECT pk, type, session_id, occurred_at, occurred_at_sent, success, data FROM events WHERE flow = ? AND id = ?')
 		// ON CONFLICT DO NOTHING: a new event costs one statement, a duplicate two
@@ -41,9 +42,11 @@ export class IngestWrites {
 
 	/** One request, all or nothing, inside the shared transaction. */
 	apply(p: { flow: string; items: IngestItem[]; now: number }): IngestOutcome {
+		const capped = this.space?.capped === true
 		// A lone event refuses (Rollback) before its first write, so it needs no
-		// savepoint; a batch may have written earlier events and does.
-		if (p.items.length === 1) {
+		// savepoint; a batch may have written earlier events and does, and so does
+		// any request under a size cap, measured after its writes.
+		if (p.items.length === 1 && !capped) {
 			try {
 				return { ok: true, events: [this.applyItem(p.flow, p.items[0], 0, p.now)] }
 			} catch (err) {
@@ -51,15 +54,21 @@ export class IngestWrites {
 				throw err
 			}
 		}
+		if (capped && this.space!.overIngestLimit()) return { ok: false, code: 'store_full' }
 		this.client.exec('SAVEPOINT req')
 		try {
 			const events = p.items.map((item, index) => this.applyItem(p.flow, item, index, p.now))
+			// a request that would carry the store past the ingest limit is refused whole
+			if (capped && this.space!.overIngestLimit()) throw new Rollback({ ok: false, code: 'store_full' })
 			this.client.exec('RELEASE req')
 			return { ok: true, events }
 		} catch (err) {
-			this.client.exec('ROLLBACK TO req')
-			this.client.exec('RELEASE req')
-			if (err instanceof Rollback) return err.outcome
+			if (err instanceof Rollback) {
+				this.client.exec('ROLLBACK TO req')
+				this.client.exec('RELEASE req')
+				return err.outcome
+			}
+			// the write queue rolls the whole group back; SQLite may already have (a full disk)
 			throw err
 		}
 	}

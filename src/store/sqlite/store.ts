@@ -1,14 +1,16 @@
-import type { Database } from 'bun:sqlite'
+import type { Database, Statement } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
-import { openSqlite, type Db, type OpenOptions } from '../open'
+import { applySizeCap, isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
 import type { CreateSessionOutcome, EventCursor, Store } from '../store'
-import type { IngestedEvent, IngestItem } from '../types'
+import { STORE_FULL, type Completion, type IngestedEvent, type IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
 import * as endpoints from './endpoints'
 import { OpsQueries } from './ops'
 import { IngestWrites } from './ingest'
 import { WriteQueue } from './write-queue'
+import { SpaceMeter } from './space'
+import { FileWatch } from './files'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
 import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../store'
@@ -16,6 +18,11 @@ import * as adminEvents from './admin-events'
 import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 import * as portalKeys from './portal-keys'
+
+const LEAN_BODY = 1024
+const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
+	...c, attempt: { ...c.attempt, requestBody: `${c.attempt.requestBody.slice(0, LEAN_BODY)}… (cut: the store is past 95% of storage.maxSize)` },
+}
 
 export class SqliteStore implements Store {
 	readonly dialect = 'sqlite' as const
@@ -27,6 +34,12 @@ export class SqliteStore implements Store {
 	private dispatch: DispatchQueries
 	private ops: OpsQueries
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
+	private space: SpaceMeter
+	private heartbeat: Statement
+	/** set once a statement met damaged pages: the database needs a restore */
+	private damage: string | null = null
+	private walAutocheckpoint: number
+	private files: FileWatch
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	get faultWrites() { return this.writes.fault }
 	set faultWrites(e: Error | null) { this.writes.fault = e }
@@ -37,13 +50,28 @@ export class SqliteStore implements Store {
 		this.client = opened.client
 		this.closeFn = opened.close
 		this.writes = new WriteQueue(this.client)
-		this.ingestWrites = new IngestWrites(this.client)
+		this.files = new FileWatch(this.client, this.client.filename)
+		this.writes.guard = () => this.files.problem()
+		this.space = new SpaceMeter(this.client, opts.maxSizeBytes, pageSize(this.client))
+		this.writes.onFlush = (err) => {
+			if (err) this.noteError(err)
+			if (this.space.capped) this.space.refresh()
+		}
+		this.walAutocheckpoint = (this.client.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint
+		this.heartbeat = this.client.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at')
+		this.ingestWrites = new IngestWrites(this.client, this.space)
 		this.dispatch = new DispatchQueries(this.client)
 		this.ops = new OpsQueries(this.client)
 	}
 
 	private checkFault() {
 		if (this.faultWrites) throw this.faultWrites
+		this.checkFiles()
+	}
+	/** a write into a deleted file would be lost at the next start */
+	private checkFiles() {
+		const files = this.files.problem()
+		if (files) throw new Error(files)
 	}
 
 	ingest(flow: string, items: IngestItem[], now: number) {
@@ -54,7 +82,7 @@ export class SqliteStore implements Store {
 		})
 	}
 	onCommitted(listener: (events: IngestedEvent[]) => void) { this.listeners.push(listener) }
-	async getSession(flow: string, id: string) { return sessions.getSession(this.client, flow, id) }
+	async getSession(flow: string, id: string) { return this.read(() => sessions.getSession(this.client, flow, id)) }
 	async createSession(flow: string, id: string, metadata: Record<string, unknown>, now: number): Promise<CreateSessionOutcome> {
 		this.checkFault()
 		return sessions.createSession(this.client, flow, id, metadata, now, sameJson)
@@ -67,27 +95,54 @@ export class SqliteStore implements Store {
 	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
 		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil))
 	}
-	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
-	async events(pks: number[]) { return this.dispatch.events(pks) }
-	complete(items: Parameters<DispatchQueries['complete']>[0]) { return this.writes.run(() => this.dispatch.complete(items)) }
+	// the dispatcher's and ingest's reads meet damaged pages first: they mark the store damaged
+	async nextDue(flow: string, endpoint: string) { return this.read(() => this.dispatch.nextDue(flow, endpoint)) }
+	async events(pks: number[]) { return this.read(() => this.dispatch.events(pks)) }
+	// Past the ingest limit the last 5% must last: an attempt record keeps all
+	// but the request body beyond its first KB (the event itself is stored).
+	// Measured per record inside the transaction: one batch may carry the store across.
+	complete(items: Parameters<DispatchQueries['complete']>[0]) {
+		if (!this.space.capped) return this.writes.run(() => this.dispatch.complete(items))
+		return this.writes.run(() => { for (const c of items) this.dispatch.complete([this.space.overIngestLimit() ? leanAttempt(c) : c]) })
+	}
 	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
 	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 
 	async endpointStates() { return endpoints.allStates(this.client) }
-	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { endpoints.saveState(this.client, s) }
+	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { this.checkFiles(); endpoints.saveState(this.client, s) }
 	async apiEndpoints() { return endpoints.apiEndpoints(this.client) }
-	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { endpoints.saveApiEndpoint(this.client, flow, e, now) }
-	async deleteApiEndpoint(flow: string, id: string, now: number) { return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
+	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { this.checkFiles(); endpoints.saveApiEndpoint(this.client, flow, e, now) }
+	async deleteApiEndpoint(flow: string, id: string, now: number) { this.checkFiles(); return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
 
+	// Through the write queue, so it meets what ingest meets: a full disk, a
+	// read-only or deleted file, a fault.
 	async probeWrite() {
-		this.checkFault()
-		this.client.exec('BEGIN IMMEDIATE')
-		try {
-			this.client.exec("INSERT INTO endpoint_state (flow, endpoint, enabled, updated_at) VALUES ('', '', 1, 0) ON CONFLICT DO NOTHING")
-		} finally {
-			this.client.exec('ROLLBACK')
-		}
+		await this.writes.run(() => { this.heartbeat.run(Date.now()) })
+	}
+
+	/** Why ingest would be refused for the store right now, or null. */
+	refusal(): string | null {
+		if (this.damage) return this.damage
+		// looked at before every write transaction; a stat per request would cost more than it tells
+		if (this.files.found) return this.files.found
+		if (this.space.full) return STORE_FULL
+		return null
+	}
+
+	/** Looks at an error a statement threw: a sign of damaged pages marks the store damaged; returns the message for the caller. */
+	noteError(err: unknown): string | null {
+		if (!isDamage(err)) return null
+		this.damage ??= `the database ${this.client.filename} is damaged (${err instanceof Error ? err.message : String(err)}): stop hookgate and restore it from a backup, or recover it with sqlite3 ".recover"`
+		return this.damage
+	}
+
+	usage() { return this.space.usage() }
+
+	/** storage.maxSize changed by a reload: the hard stop and the ingest limit follow */
+	setMaxSize(bytes: number) {
+		this.walAutocheckpoint = applySizeCap(this.client, bytes)
+		this.space.setCap(bytes)
 	}
 
 	async sizeBytes() {
@@ -97,21 +152,40 @@ export class SqliteStore implements Store {
 		return { db: r.size, wal }
 	}
 
-	async backlog() { return this.ops.backlog() }
+	async backlog() { return this.read(() => this.ops.backlog()) }
+	// a purge frees pages: ingest may take writes again at once
 	async purgeFinishedJobs(before: number, limit: number) {
 		this.checkFault()
-		return this.ops.purgeFinishedJobs(before, limit)
+		return this.measured(() => this.ops.purgeFinishedJobs(before, limit))
 	}
 	async purgeOrphanEvents(before: number, after: EventCursor | null, limit: number) {
 		this.checkFault()
-		return this.ops.purgeOrphanEvents(before, after, limit)
+		return this.measured(() => this.ops.purgeOrphanEvents(before, after, limit))
+	}
+	private read<T>(query: () => T): T {
+		try {
+			return query()
+		} catch (err) {
+			this.noteError(err)
+			throw err
+		}
+	}
+	private measured<T>(write: () => T): T {
+		try {
+			return write()
+		} catch (err) {
+			this.noteError(err)
+			throw err
+		} finally {
+			if (this.space.capped) this.space.refresh()
+		}
 	}
 	async checkpoint() { this.ops.checkpoint() }
 	// Small automatic checkpoints while a purge runs: each copies less of the WAL,
 	// so no single commit stalls ingest for long; the default (1000 pages) after.
-	async maintenance(on: boolean) { this.client.exec(`PRAGMA wal_autocheckpoint = ${on ? 128 : 1000}`) }
+	async maintenance(on: boolean) { this.client.exec(`PRAGMA wal_autocheckpoint = ${on ? Math.min(128, this.walAutocheckpoint) : this.walAutocheckpoint}`) }
 	async freePages() { return this.ops.freePages() }
-	async vacuumStep(pages: number) { return this.ops.vacuumStep(pages) }
+	async vacuumStep(pages: number) { return this.measured(() => this.ops.vacuumStep(pages)) }
 
 	// admin API: reads run directly, writes join the shared write transaction
 	async listJobs(filter: JobFilter, page: Page) { return adminJobs.listJobs(this.client, filter, page) }

@@ -10,26 +10,49 @@ interface Op {
 	after?: (v: unknown) => void
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+/** An error of the database itself (full, read-only, I/O, damaged), not of one operation's values. */
+export const isStoreError = (err: unknown): boolean =>
+	err instanceof Error && err.name === 'SQLiteError'
+
 // Group commit for every write: ingest requests, claims and finished attempts
 // that arrive while one transaction runs are written together in the next,
 // and each caller is answered only after that COMMIT returned. With
 // synchronous=FULL one fsync then serves a whole tick of work.
+//
+// One operation's failure never fails the others: the transaction is rolled
+// back, that operation alone is answered with its error, and the rest of the
+// group runs again in a fresh transaction, now each operation in its own
+// savepoint, so any further throw costs only that operation's writes and the
+// whole group is re-run at most twice (a producer's deep JSON cannot make it
+// quadratic). The common case, no throw, pays for no savepoints.
 export class WriteQueue {
 	private queue: Op[] = []
 	private scheduled = false
 	private begin: Statement
 	private commit: Statement
 	private rollback: Statement
+	private savepoint: Statement
+	private release: Statement
+	private rollbackTo: Statement
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	fault: Error | null = null
+	/** checked before each transaction: a reason the store must not take writes (its files are gone) */
+	guard: () => string | null = () => null
+	/** after every flush: null when the store took it, else the store's error (not an operation's own) */
+	onFlush: (storeError: unknown) => void = () => {}
 
 	constructor(private client: Database, private maxGroup = 1024) {
 		this.begin = client.prepare('BEGIN IMMEDIATE')
 		this.commit = client.prepare('COMMIT')
 		this.rollback = client.prepare('ROLLBACK')
+		this.savepoint = client.prepare('SAVEPOINT write_queue_op')
+		this.release = client.prepare('RELEASE write_queue_op')
+		this.rollbackTo = client.prepare('ROLLBACK TO write_queue_op')
 	}
 
-	/** `apply` runs synchronously inside the shared transaction; it must undo its own partial writes before throwing. */
+	/** `apply` runs synchronously inside the shared transaction; a throw rolls back only its own writes. */
 	run<T>(apply: () => T, after?: (v: T) => void): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.queue.push({ apply, resolve: resolve as (v: unknown) => void, reject, after: after as ((v: unknown) => void) | undefined })
@@ -51,33 +74,107 @@ export class WriteQueue {
 		else setImmediate(() => this.flush())
 	}
 
+	/** After a failed statement SQLite may already have rolled back (a failed COMMIT always does); ROLLBACK then would hide the real error. */
+	private abort() {
+		if (!this.client.inTransaction) return
+		try { this.rollback.run() } catch {}
+	}
+
 	private flush() {
 		this.scheduled = false
-		const group = this.queue.splice(0, this.maxGroup)
+		let group = this.queue.splice(0, this.maxGroup)
 		if (group.length === 0) return
-		const results: unknown[] = []
+		let isolated = false
+		let retries = 2
+		for (;;) {
+			const attempt = this.tryGroup(group, isolated)
+			if (attempt.ok) {
+				let storeError: unknown = null
+				group.forEach((op, i) => {
+					const o = attempt.outcomes[i]
+					if (!o.ok) {
+						if (isStoreError(o.error)) storeError = o.error
+						op.reject(o.error)
+						return
+					}
+					try { op.after?.(o.value) } catch {}
+					op.resolve(o.value)
+				})
+				this.onFlush(storeError)
+				break
+			}
+			const { failed, error } = attempt
+			if (failed === null || retries-- <= 0) {
+				this.onFlush(failed === null || isStoreError(error) ? error : null)
+				for (const op of group) op.reject(error)
+				break
+			}
+			// it took the transaction with it: answer it, run the rest again, each in its own savepoint
+			group[failed].reject(error)
+			group = group.filter((_, i) => i !== failed)
+			isolated = true
+			if (group.length === 0) {
+				this.onFlush(isStoreError(error) ? error : null)
+				break
+			}
+		}
+		if (this.queue.length > 0) this.schedule()
+	}
+
+	/**
+	 * One transaction over the group. Plain, an operation's throw ends it
+	 * (`failed`: which one). Isolated, each operation runs in a savepoint and a
+	 * throw rolls back only its own writes, unless SQLite ended the whole
+	 * transaction (a full disk), which counts as `failed` too. `failed: null`:
+	 * BEGIN or COMMIT failed.
+	 */
+	private tryGroup(group: Op[], isolated: boolean): { ok: true; outcomes: Outcome[] } | { ok: false; failed: number | null; error: unknown } {
 		try {
 			if (this.fault) throw this.fault
+			const refused = this.guard()
+			if (refused) throw new Error(refused)
 			this.begin.run()
-			try {
-				for (const op of group) results.push(op.apply())
-				const started = performance.now()
-				this.commit.run()
-				this.lastCommitEnd = performance.now()
-				this.lastCommitCost = this.lastCommitEnd - started
-			} catch (err) {
-				this.rollback.run()
-				throw err
-			}
-		} catch (err) {
-			for (const op of group) op.reject(err)
-			if (this.queue.length > 0) this.schedule()
-			return
+		} catch (error) {
+			this.abort()
+			return { ok: false, failed: null, error }
 		}
-		group.forEach((op, i) => {
-			try { op.after?.(results[i]) } catch {}
-			op.resolve(results[i])
-		})
-		if (this.queue.length > 0) this.schedule()
+		const outcomes: Outcome[] = []
+		for (let i = 0; i < group.length; i++) {
+			if (!isolated) {
+				try {
+					outcomes.push({ ok: true, value: group[i].apply() })
+				} catch (error) {
+					this.abort()
+					return { ok: false, failed: i, error }
+				}
+				continue
+			}
+			try {
+				this.savepoint.run()
+				const value = group[i].apply()
+				this.release.run()
+				outcomes.push({ ok: true, value })
+			} catch (error) {
+				try {
+					if (!this.client.inTransaction) throw error
+					this.rollbackTo.run()
+					this.release.run()
+				} catch {
+					this.abort()
+					return { ok: false, failed: i, error }
+				}
+				outcomes.push({ ok: false, error })
+			}
+		}
+		try {
+			const started = performance.now()
+			this.commit.run()
+			this.lastCommitEnd = performance.now()
+			this.lastCommitCost = this.lastCommitEnd - started
+		} catch (error) {
+			this.abort()
+			return { ok: false, failed: null, error }
+		}
+		return { ok: true, outcomes }
 	}
 }
