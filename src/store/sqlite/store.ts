@@ -63,14 +63,15 @@ export class SqliteStore implements Store {
 		return sessions.updateSession(this.client, flow, id, apply, now)
 	}
 
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
-		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil))
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string) {
+		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil, owner))
 	}
 	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
 	async events(pks: number[]) { return this.dispatch.events(pks) }
 	complete(items: Parameters<DispatchQueries['complete']>[0]) { return this.writes.run(() => this.dispatch.complete(items)) }
-	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
-	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
+	async recoverInFlight(now: number, owner?: string) { return this.dispatch.recoverInFlight(now, owner) }
+	async release(pks: number[], now: number, owner?: string) { this.dispatch.release(pks, now, owner) }
+	extendLease(pks: number[], leaseUntil: number, owner?: string) { return this.writes.run(() => this.dispatch.extendLease(pks, leaseUntil, owner)) }
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 
 	async endpointStates() { return endpoints.allStates(this.client) }
