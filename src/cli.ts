@@ -2,6 +2,7 @@ import { loadConfigFile } from './config/load'
 import { VERSION } from './domain'
 import { ConfigError, startGateway } from './runtime'
 import { StoreLockedError } from './store/open'
+import { StoreOpenError } from './store/open-store'
 
 const USAGE = `usage:
   hookgate serve [--config PATH]      run the gateway (PATH: $HOOKGATE_CONFIG, then ./config.yaml)
@@ -38,7 +39,7 @@ const commands: Record<string, Command> = {
 			return -1
 		} catch (err) {
 			if (err instanceof ConfigError) { for (const l of err.lines) console.error(l); return 1 }
-			if (err instanceof StoreLockedError) { console.error(`hookgate: ${err.message}`); return 1 }
+			if (err instanceof StoreLockedError || err instanceof StoreOpenError) { console.error(`hookgate: ${err.message}`); return 1 }
 			throw err
 		}
 	},

@@ -13,7 +13,7 @@ import { createLogger, type Logger } from './ops/log'
 import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
-import { SqliteStore } from './store/sqlite/store'
+import { openStore } from './store/open-store'
 import type { Store } from './store/store'
 
 export interface RuntimeOptions {
@@ -53,10 +53,7 @@ export interface Running {
 // The one place with start/stop side effects.
 export async function startGateway(configPath: string, opts: RuntimeOptions = {}): Promise<Running> {
 	const env = opts.env ?? process.env
-	// storage.postgres is part of the config contract already; its store is not in this build
-	const loaded = loadConfigFile(configPath, env, {
-		check: (c) => c.storage.postgres ? [{ path: ['storage', 'postgres'], message: 'this version stores in SQLite only: use storage.sqlite', atKey: true }] : [],
-	})
+	const loaded = loadConfigFile(configPath, env)
 	if ('errors' in loaded) throw new ConfigError(loaded.errors)
 	const config = loaded.config
 	const log = opts.logger ?? createLogger(config.log.level)
@@ -68,7 +65,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		log.warn({ variable: v }, 'ignoring proxy variable: hookgate never sends through a proxy')
 	}
 
-	const store = new SqliteStore({ path: config.storage.sqlite, synchronous: config.storage.synchronous, maxSizeBytes: config.storage.maxSizeBytes })
+	const opened = await openStore(config, env)
+	const store = opened.store
 	const catalog = await Catalog.load(config, store)
 	if (catalog.conflicts(config).length > 0) {
 		// the YAML was edited while stopped into a clash with API endpoints: same lines as a refused reload
@@ -128,6 +126,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		],
 	})
 	await dispatcher.start()
+	// other instances' new jobs (PostgreSQL): a NOTIFY or the one-second timer makes the dispatcher look again
+	const wakeups = await opened.watch(() => dispatcher.notify(), log)
 	const sizeTimer = setInterval(() => { checkSize().catch(() => {}) }, 5000)
 	await checkSize()
 	const server = Bun.serve({
@@ -138,7 +138,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		fetch: (req) => app.handle(req),
 	})
 	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
-	log.info({ url, db: config.storage.sqlite, flows: config.flows.length }, 'hookgate started')
+	log.info({ url, db: opened.where, flows: config.flows.length }, 'hookgate started')
 	// started once the port is bound, so a failed start leaves no timer behind
 	const retention = retentionTask({ store, now, log, days: () => catalog.config.retention.days, onResult: (r) => metrics.purgeDone(r) }, config.retention.schedule)
 
@@ -168,6 +168,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			stopped ??= (async () => {
 				stopping = true
 				clearInterval(sizeTimer)
+				await wakeups.stop()
 				log.info({ graceMs: catalog.config.server.shutdownGraceMs }, 'stopping: no new work, letting tries finish')
 				// the purge stops at its next batch; it must be done before the store closes
 				await Promise.all([dispatcher.stop(catalog.config.server.shutdownGraceMs), retention.stop()])

@@ -23,11 +23,13 @@ function sameBody(r: StoredRow, e: NewEvent): boolean {
  * second INSERT waits for the first to commit, then finds the row and answers
  * as a resend.
  */
-export async function ingest(sql: Q, flow: string, items: IngestItem[], now: number): Promise<IngestOutcome> {
+export async function ingest(sql: Q, flow: string, items: IngestItem[], now: number, hint: { channel: string; payload: string }): Promise<IngestOutcome> {
 	try {
 		return await sql.begin(async (tx) => {
 			const events: IngestedEvent[] = []
 			for (let i = 0; i < items.length; i++) events.push(await applyItem(tx, flow, items[i], i, now))
+			// delivered on commit only: the other instances look for new jobs sooner (a hint; they also look on a timer)
+			if (events.some((e) => e.stored && e.deliveries.length > 0)) await tx.notify(hint.channel, hint.payload)
 			return { ok: true as const, events }
 		})
 	} catch (err) {

@@ -11,6 +11,9 @@ import { ingest } from './ingest'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as stats from './stats'
 
+/** NOTIFY channel of new jobs; the payload is the instance that made them. */
+export const JOBS_CHANNEL = 'hookgate_jobs'
+
 export interface PostgresStoreOptions extends PgOpenOptions {
 	/** names this instance's leases; stable across restarts so start-up finds its own leftovers */
 	instanceId?: string
@@ -36,7 +39,7 @@ export class PostgresStore implements Store {
 	}
 
 	async ingest(flow: string, items: IngestItem[], now: number) {
-		const outcome = await ingest(this.sql, flow, items, now)
+		const outcome = await ingest(this.sql, flow, items, now, { channel: JOBS_CHANNEL, payload: this.instanceId })
 		if (outcome.ok) {
 			const fresh = outcome.events.filter((e) => e.stored)
 			if (fresh.length > 0) for (const l of this.listeners) { try { l(fresh) } catch {} }
