@@ -126,8 +126,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		],
 	})
 	await dispatcher.start()
-	// other instances' new jobs (PostgreSQL): a NOTIFY or the one-second timer makes the dispatcher look again
-	const wakeups = await opened.watch(() => dispatcher.notify(), log)
+	// other instances' new jobs and endpoint changes (PostgreSQL): a NOTIFY or the one-second timer makes them seen
+	const wakeups = await opened.watch({ jobs: () => dispatcher.notify(), tick: () => catalog.refresh() }, log)
 	const sizeTimer = setInterval(() => { checkSize().catch(() => {}) }, 5000)
 	await checkSize()
 	const server = Bun.serve({

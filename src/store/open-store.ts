@@ -3,7 +3,7 @@
 import { hostname } from 'node:os'
 import type { Config } from '../domain'
 import { PostgresStore } from './postgres/store'
-import { listenForWork, type Wakeups } from './postgres/wakeups'
+import { listenForWork, type Lookers, type Wakeups } from './postgres/wakeups'
 import { SqliteStore } from './sqlite/store'
 import type { Store } from './store'
 
@@ -12,7 +12,7 @@ export interface OpenedStore {
 	/** where the data lives, for the start-up log line (no credentials) */
 	where: string
 	/** several instances share the store: look for work they made (PostgreSQL); nothing to do for SQLite */
-	watch(look: () => void, log: { warn(o: object, m: string): void }): Promise<Wakeups>
+	watch(on: Lookers, log: { warn(o: object, m: string): void }): Promise<Wakeups>
 }
 
 /**
@@ -39,7 +39,7 @@ export async function openStore(config: Config, env: Record<string, string | und
 			const code = (err as { code?: string }).code
 			throw new StoreOpenError(`cannot open storage.postgres at ${where}: ${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ''}`)
 		}
-		return { store, where, watch: (look, log) => listenForWork(store, look, log) }
+		return { store, where, watch: (on, log) => listenForWork(store, on, log) }
 	}
 	const store = new SqliteStore({ path: s.sqlite, synchronous: s.synchronous, maxSizeBytes: s.maxSizeBytes })
 	return { store, where: s.sqlite, watch: async () => ({ async stop() {} }) }

@@ -11,8 +11,22 @@ export interface Wakeups {
 	stop(): Promise<void>
 }
 
-export async function listenForWork(store: PostgresStore, look: () => void, log: { warn(o: object, m: string): void }, everyMs = LOOK_EVERY_MS): Promise<Wakeups> {
-	const timer = setInterval(look, everyMs)
+export interface Lookers {
+	/** new jobs may be due: look for them */
+	jobs(): void
+	/** once a second: re-read what other instances may have changed (endpoints) */
+	tick(): Promise<unknown>
+}
+
+export async function listenForWork(store: PostgresStore, on: Lookers, log: { warn(o: object, m: string): void }, everyMs = LOOK_EVERY_MS): Promise<Wakeups> {
+	const look = () => on.jobs()
+	let ticking = false
+	const timer = setInterval(() => {
+		look()
+		if (ticking) return
+		ticking = true
+		on.tick().catch((err) => log.warn({ err: String(err) }, 'could not re-read endpoints from the database')).finally(() => { ticking = false })
+	}, everyMs)
 	let subscription: Awaited<ReturnType<PostgresStore['sql']['listen']>> | null = null
 	try {
 		subscription = await store.sql.listen(JOBS_CHANNEL, (from) => {
