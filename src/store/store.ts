@@ -184,5 +184,12 @@ export interface Store {
 	insertTestJob(input: TestJobInput): Promise<{ job: JobRecord; event: StoredEvent & { pk: number } } | null>
 	endpointStats(q: StatsQuery): Promise<StatsRows>
 
+	/**
+	 * Runs `fn` only if no other instance on the same database runs the task of
+	 * this name now; null when one does. Absent where one instance owns the
+	 * database (SQLite): the caller just runs the task.
+	 */
+	exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | null>
+
 	close(): Promise<void>
 }

@@ -105,6 +105,26 @@ export class PostgresStore implements Store {
 	insertTestJob(input: TestJobInput) { return admin.insertTestJob(this.sql, input, this.instanceId) }
 	endpointStats(q: StatsQuery) { return stats.endpointStats(this.sql, q) }
 
+	/**
+	 * Leader for one run of a task (retention): a session advisory lock on a
+	 * reserved connection, taken without waiting. It goes with the connection,
+	 * so a leader that dies frees it at once.
+	 */
+	async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+		const conn = await this.sql.reserve()
+		try {
+			const [r] = await conn`SELECT pg_try_advisory_lock(hashtext(${`hookgate:${name}`})) AS ok`
+			if (!r.ok) return null
+			try {
+				return await fn()
+			} finally {
+				await conn`SELECT pg_advisory_unlock(hashtext(${`hookgate:${name}`}))`
+			}
+		} finally {
+			conn.release()
+		}
+	}
+
 	async close() { await this.sql.close() }
 }
 

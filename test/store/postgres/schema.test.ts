@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs'
 import { pgMigrationsFolder } from '../../../src/store/postgres/open'
 import { PostgresStore } from '../../../src/store/postgres/store'
 import { createTempDatabase, type TempDatabase } from '../../support/postgres'
+import { waitFor } from '../../support/wait'
 
 let db: TempDatabase
 let stores: PostgresStore[] = []
@@ -52,4 +53,18 @@ test('a claim locks its rows with SKIP LOCKED: rows another transaction holds ar
 		conn.release()
 	}
 	expect(await b.claim('g', 'x', 10, 5000, 60_000)).toHaveLength(2)
+})
+
+test('a task run exclusively runs on one instance at a time; the lock is free again after', async () => {
+	const [a, b] = stores
+	let release!: () => void
+	const held = new Promise<void>((r) => { release = r })
+	let inside = false
+	const first = a.exclusive('retention', async () => { inside = true; await held; return 'a' })
+	await waitFor(() => inside, 2000, 'the first instance to lead')
+	expect(await b.exclusive('retention', async () => 'b')).toBeNull()
+	expect(await b.exclusive('other-task', async () => 'b')).toBe('b')
+	release()
+	expect(await first).toBe('a')
+	expect(await b.exclusive('retention', async () => 'b')).toBe('b')
 })
