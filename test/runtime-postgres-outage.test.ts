@@ -67,3 +67,29 @@ test('every hookgate connection killed twice during ingest: 503s or 202s only, t
 	}
 	await waitFor(async () => (await inFlight()) === 0, 10_000, 'no job left delivering')
 }, 60_000)
+
+test('a database that refuses connections: ingest 503 with Retry-After, /readyz says why, and both recover by themselves', async () => {
+	await killer.unsafe(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`)
+	try {
+		await killer`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${db.name} AND pid <> pg_backend_pid()`
+		const refused = await waitFor(async () => {
+			const r = await gw.post('/v1/flows/shop/events', { id: 'while-down', type: 'order.created', data: {} })
+			return r.status === 503 ? r : null
+		}, 10_000, 'ingest to refuse')
+		expect(refused.headers.get('retry-after')).toMatch(/^\d+$/)
+		const ready = await fetch(`${gw.url}/readyz`)
+		expect(ready.status).toBe(503)
+		expect(((await ready.json()) as { reason: string }).reason).toContain('store write failed')
+	} finally {
+		await killer.unsafe(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`)
+	}
+	// as a load balancer would: a passing readiness probe also lifts the store refusal ingest keeps after a failed one
+	const back = await waitFor(async () => {
+		await fetch(`${gw.url}/readyz`)
+		const r = await gw.post('/v1/flows/shop/events', { id: 'after-down', type: 'order.created', data: {} })
+		return r.status === 202 ? r : null
+	}, 15_000, 'ingest to accept again')
+	expect(back.status).toBe(202)
+	await waitFor(() => rx.on('/a').some((h) => h.headers['webhook-id'] === 'after-down'), 10_000, 'the delivery after the outage')
+	expect((await fetch(`${gw.url}/readyz`)).status).toBe(200)
+}, 60_000)
