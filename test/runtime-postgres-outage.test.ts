@@ -76,7 +76,7 @@ test('a database that refuses connections: ingest 503 with Retry-After, /readyz 
 			const r = await gw.post('/v1/flows/shop/events', { id: 'while-down', type: 'order.created', data: {} })
 			return r.status === 503 ? r : null
 		}, 10_000, 'ingest to refuse')
-		expect(refused.headers.get('retry-after')).toMatch(/^\d+$/)
+		expect(refused!.headers.get('retry-after')).toMatch(/^\d+$/)
 		const ready = await fetch(`${gw.url}/readyz`)
 		expect(ready.status).toBe(503)
 		expect(((await ready.json()) as { reason: string }).reason).toContain('store write failed')
@@ -89,7 +89,7 @@ test('a database that refuses connections: ingest 503 with Retry-After, /readyz 
 		const r = await gw.post('/v1/flows/shop/events', { id: 'after-down', type: 'order.created', data: {} })
 		return r.status === 202 ? r : null
 	}, 15_000, 'ingest to accept again')
-	expect(back.status).toBe(202)
+	expect(back!.status).toBe(202)
 	await waitFor(() => rx.on('/a').some((h) => h.headers['webhook-id'] === 'after-down'), 10_000, 'the delivery after the outage')
 	expect((await fetch(`${gw.url}/readyz`)).status).toBe(200)
 }, 60_000)
