@@ -26,6 +26,8 @@ export interface GatewaySpec {
 	endpointConcurrency?: number
 	/** retention.schedule (5 or 6 cron fields); default: yearly, so no purge runs unasked */
 	retentionSchedule?: string
+	/** storage.postgres URL instead of the SQLite file */
+	postgres?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -43,8 +45,7 @@ export function configYaml(spec: GatewaySpec, dir: string): string {
   listen: 127.0.0.1:0
   shutdownGrace: 2s
 storage:
-  sqlite: ${join(dir, 'hookgate.db')}
-  synchronous: full
+${spec.postgres ? `  postgres: { url: "${spec.postgres}", poolSize: 16 }` : `  sqlite: ${join(dir, 'hookgate.db')}\n  synchronous: full`}
 log:
   level: info
 limits:

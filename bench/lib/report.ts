@@ -25,6 +25,9 @@ export const FIGURES = [
 	'retry storm CPU waiting',
 	'retry storm schedule',
 	'ingest p99 during purge',
+	'pg ingest single',
+	'pg ingest batch x100',
+	'pg e2e 1 endpoint',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]

@@ -43,28 +43,43 @@ export async function events(sql: Q, pks: number[]): Promise<Map<number, Stored>
 }
 
 /**
- * Finished tries in one transaction. Each job row is locked and checked for
- * its owner first: a try whose job was taken back writes nothing (its new
- * owner will make its own); a job cancelled while in flight keeps the attempt
- * but not the outcome.
+ * Finished tries in one transaction of three statements, whatever the batch
+ * size. The job rows are locked and checked for their owner first: a try whose
+ * job was taken back writes nothing (its new owner makes its own); a job
+ * cancelled while in flight keeps the attempt but not the outcome.
  */
 export async function complete(sql: Q, items: Completion[], defaultOwner: string): Promise<void> {
 	if (items.length === 0) return
 	await sql.begin(async (tx) => {
-		for (const c of items) {
-			const owner = c.owner ?? defaultOwner
-			const [held] = await tx`SELECT status FROM deliveries WHERE pk = ${c.pk} AND owner = ${owner} FOR UPDATE`
-			if (!held) continue
-			const a = c.attempt
-			await tx`INSERT INTO attempts (delivery_pk, n, started_at, url, request_headers, request_body, status,
-				response_headers, response_body, response_truncated, duration_ms, error_class, error_message)
-				VALUES (${c.pk}, ${a.n}, ${a.startedAt}, ${a.url}, ${JSON.stringify(a.requestHeaders)}, ${a.requestBody}, ${a.status},
-				${JSON.stringify(a.responseHeaders)}, ${a.responseBody}, ${a.responseTruncated}, ${a.durationMs}, ${a.error?.class ?? null}, ${a.error?.message ?? null})`
-			if (held.status !== 'delivering') continue
-			await tx`UPDATE deliveries SET status = ${c.status}, attempt_count = ${a.n}, next_attempt_at = ${c.nextAttemptAt},
-				last_status = ${a.status}, last_error_class = ${a.error?.class ?? null}, last_error_message = ${a.error?.message ?? null},
-				last_duration_ms = ${a.durationMs}, updated_at = ${c.now}, owner = NULL WHERE pk = ${c.pk}`
+		const held = new Map<number, { status: string; owner: string | null }>()
+		for (const r of await tx`SELECT pk, status, owner FROM deliveries WHERE pk = ANY(${items.map((c) => c.pk)}::bigint[]) ORDER BY pk FOR UPDATE`) {
+			held.set(num(r.pk), { status: r.status, owner: r.owner })
 		}
+		const mine = items.filter((c) => {
+			const h = held.get(c.pk)
+			return h !== undefined && h.owner !== null && h.owner === (c.owner ?? defaultOwner)
+		})
+		if (mine.length === 0) return
+		const attempts = mine.map((c) => {
+			const a = c.attempt
+			return {
+				delivery_pk: c.pk, n: a.n, started_at: a.startedAt, url: a.url, request_headers: JSON.stringify(a.requestHeaders),
+				request_body: a.requestBody, status: a.status, response_headers: JSON.stringify(a.responseHeaders), response_body: a.responseBody,
+				response_truncated: a.responseTruncated, duration_ms: a.durationMs, error_class: a.error?.class ?? null, error_message: a.error?.message ?? null,
+			}
+		})
+		await tx`INSERT INTO attempts ${tx(attempts)}`
+		const outcomes = mine.filter((c) => held.get(c.pk)!.status === 'delivering').map((c) => ({
+			pk: c.pk, status: c.status, n: c.attempt.n, next: c.nextAttemptAt, last_status: c.attempt.status,
+			error_class: c.attempt.error?.class ?? null, error_message: c.attempt.error?.message ?? null, duration: c.attempt.durationMs, now: c.now,
+		}))
+		if (outcomes.length === 0) return
+		// one statement for the whole batch: the values travel as one JSON array
+		await tx`UPDATE deliveries d SET status = v.status, attempt_count = v.n, next_attempt_at = v.next, last_status = v.last_status,
+				last_error_class = v.error_class, last_error_message = v.error_message, last_duration_ms = v.duration, updated_at = v.now, owner = NULL
+			FROM jsonb_to_recordset(${JSON.stringify(outcomes)}::text::jsonb) AS v(pk bigint, status text, n int, next bigint, last_status int,
+				error_class text, error_message text, duration int, now bigint)
+			WHERE d.pk = v.pk`
 	})
 }
 

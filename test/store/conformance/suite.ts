@@ -83,6 +83,23 @@ export function runConformance(driver: string, newHarness: NewHarness) {
 				expect(await store.jobCounts(flow)).toEqual([])
 			})
 
+			test('one id twice in a batch: the second is a duplicate of the first, or a conflict at its index', async () => {
+				const flow = newFlow()
+				const same = await store.ingest(flow, [
+					{ event: event('a'), endpoints: ['x'] }, { event: event('b'), endpoints: [] }, { event: event('a'), endpoints: ['x', 'y'] },
+				], 1000)
+				if (!same.ok) throw new Error('refused')
+				expect(same.events.map((e) => e.duplicate)).toEqual([false, false, true])
+				expect(same.events[2].deliveries).toEqual(same.events[0].deliveries)
+				const other = await store.ingest(flow, [
+					{ event: event('c'), endpoints: ['x'] }, { event: event('c', { data: { n: 'other' } }), endpoints: ['x'] },
+					{ event: event('d', { sessionId: 'nope' }), endpoints: [] },
+				], 2000)
+				expect(other).toEqual({ ok: false, index: 1, code: 'id_conflict' })
+				expect(await store.findEvents('c', flow)).toEqual([])
+				expect(await store.jobCounts(flow)).toEqual([{ flow, endpoint: 'x', status: 'pending', count: 1 }])
+			})
+
 			test('the same id sent at the same moment through two connections makes one event', async () => {
 				const flow = newFlow()
 				for (let round = 0; round < 20; round++) {
