@@ -22,6 +22,8 @@ export class Catalog {
 	private api: Array<{ flow: string; endpoint: EndpointConfig }> = []
 	private states = new Map<string, EndpointStateRecord>()
 	private listeners: Array<() => void> = []
+	/** counts this process's own changes, so a refresh that raced one is dropped */
+	private changes = 0
 
 	constructor(public config: Config, private store: Store) {
 		this.rebuild()
@@ -36,6 +38,27 @@ export class Catalog {
 	}
 
 	onChange(fn: () => void) { this.listeners.push(fn) }
+
+	/**
+	 * Re-reads the API endpoints and endpoint states that other instances may
+	 * have changed (several instances on one database); listeners hear of it
+	 * only when something differs. A refresh that overlapped a change made here
+	 * is dropped: the next one sees both.
+	 */
+	async refresh(): Promise<boolean> {
+		const at = this.changes
+		const [api, states] = await Promise.all([this.store.apiEndpoints(), this.store.endpointStates()])
+		if (at !== this.changes) return false
+		const sameApi = JSON.stringify(api) === JSON.stringify(this.api)
+		const next = new Map(states.map((s) => [key(s.flow, s.endpoint), s]))
+		const switched = [...new Set([...next.keys(), ...this.states.keys()])]
+			.some((k) => (next.get(k)?.enabled ?? true) !== (this.states.get(k)?.enabled ?? true))
+		this.states = next
+		if (sameApi && !switched) return false
+		this.api = api
+		this.rebuild()
+		return true
+	}
 
 	private rebuild() {
 		const flows = new Map<string, FlowView>()
@@ -82,6 +105,7 @@ export class Catalog {
 
 	async saveState(s: EndpointStateRecord) {
 		const before = this.states.get(key(s.flow, s.endpoint))
+		this.changes++
 		await this.store.saveEndpointState(s)
 		this.states.set(key(s.flow, s.endpoint), s)
 		// a failure count changes often and routes nothing; only switching on or off does
@@ -105,12 +129,14 @@ export class Catalog {
 	}
 
 	async putApiEndpoint(flow: string, e: EndpointConfig, now: number) {
+		this.changes++
 		await this.store.saveApiEndpoint(flow, e, now)
 		this.api = [...this.api.filter((a) => !(a.flow === flow && a.endpoint.id === e.id)), { flow, endpoint: e }]
 		this.rebuild()
 	}
 
 	async deleteApiEndpoint(flow: string, id: string, now: number) {
+		this.changes++
 		const cancelled = await this.store.deleteApiEndpoint(flow, id, now)
 		this.api = this.api.filter((a) => !(a.flow === flow && a.endpoint.id === id))
 		this.states.delete(key(flow, id))

@@ -16,7 +16,7 @@ import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
 import { isUnavailable, openFailure } from './store/open'
-import { SqliteStore } from './store/sqlite/store'
+import { openStore } from './store/open-store'
 import { viewerRoutes } from './viewer/plugin'
 import type { Store } from './store/store'
 
@@ -79,10 +79,7 @@ export interface Running {
 // The one place with start/stop side effects.
 export async function startGateway(configPath: string, opts: RuntimeOptions = {}): Promise<Running> {
 	const env = opts.env ?? process.env
-	// storage.postgres is part of the config contract already; its store is not in this build
-	const loaded = loadConfigFile(configPath, env, {
-		check: (c) => c.storage.postgres ? [{ path: ['storage', 'postgres'], message: 'this version stores in SQLite only: use storage.sqlite', atKey: true }] : [],
-	})
+	const loaded = loadConfigFile(configPath, env)
 	if ('errors' in loaded) throw new ConfigError(loaded.errors)
 	const config = loaded.config
 	const log = opts.logger ?? createLogger(config.log.level)
@@ -94,9 +91,10 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		log.warn({ variable: v }, 'ignoring proxy variable: hookgate never sends through a proxy')
 	}
 
-	const store = new SqliteStore({ path: config.storage.sqlite, synchronous: config.storage.synchronous, maxSizeBytes: config.storage.maxSizeBytes })
+	const opened = await openStore(config, env)
+	const store = opened.store
 	// a damaged page or a read-only file may first show when start-up reads or recovers
-	const catalog = await storeStep(store, config.storage.sqlite, () => Catalog.load(config, store))
+	const catalog = await storeStep(store, opened.where, () => Catalog.load(config, store))
 	if (catalog.conflicts(config).length > 0) {
 		// the YAML was edited while stopped into a clash with API endpoints: same lines as a refused reload
 		const checked = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
@@ -151,7 +149,9 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],
 	})
-	await storeStep(store, config.storage.sqlite, () => dispatcher.start())
+	await storeStep(store, opened.where, () => dispatcher.start())
+	// other instances' new jobs and endpoint changes (PostgreSQL): a NOTIFY or the one-second timer makes them seen
+	const wakeups = await opened.watch({ jobs: () => dispatcher.notify(), tick: () => catalog.refresh() }, log)
 	const server = Bun.serve({
 		hostname: config.server.host,
 		port: config.server.port,
@@ -160,7 +160,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		fetch: (req) => app.handle(req),
 	})
 	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
-	log.info({ url, db: config.storage.sqlite, flows: config.flows.length }, 'hookgate started')
+	log.info({ url, db: opened.where, flows: config.flows.length }, 'hookgate started')
 	// started once the port is bound, so a failed start leaves no timer behind
 	const retention = retentionTask({ store, now, log, days: () => catalog.config.retention.days, onResult: (r) => metrics.purgeDone(r) }, config.retention.schedule)
 
@@ -190,6 +190,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// a second signal waits for the first stop instead of exiting half-way
 			stopped ??= (async () => {
 				stopping = true
+				await wakeups.stop()
 				const graceMs = catalog.config.server.shutdownGraceMs
 				log.info({ graceMs }, 'stopping: no new work, letting tries finish')
 				// The purge stops at its next batch; it must be done before the store

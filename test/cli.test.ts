@@ -31,10 +31,12 @@ test('an unknown command prints the usage and exits 2', () => {
 	expect(r.stderr.toString()).toContain('usage:')
 })
 
-test('serve refuses storage.postgres with its position: this build stores in SQLite only', () => {
+test('serve on a storage.postgres it cannot reach exits 1 with one line naming the database, not its password', () => {
 	const dir = tempDir('hookgate-cli-')
-	const cfg = writeConfig(dir, 'storage:\n  postgres: { url: "postgres://127.0.0.1/hookgate" }\nflows:\n  - id: main\n    ingestTokens: [t]\n')
+	const cfg = writeConfig(dir, 'storage:\n  postgres: { url: "postgres://postgres:s3cret@127.0.0.1:1/hookgate" }\nflows:\n  - id: main\n    ingestTokens: [t]\n')
 	const r = run(['serve', '--config', cfg])
 	expect(r.exitCode).toBe(1)
-	expect(r.stderr.toString()).toContain(`${cfg}:2:3 storage.postgres: this version stores in SQLite only`)
+	const err = r.stderr.toString()
+	expect(err).toContain('hookgate: cannot open storage.postgres at postgres://127.0.0.1:1/hookgate:')
+	expect(err).not.toContain('s3cret')
 })

@@ -34,6 +34,8 @@ export interface GatewaySpec {
 	shutdownGrace?: string
 	/** admin.tokens, for figures that read through /admin/v1 */
 	adminToken?: string
+	/** storage.postgres URL instead of the SQLite file */
+	postgres?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -51,8 +53,7 @@ export function configYaml(spec: GatewaySpec, dir: string): string {
   listen: 127.0.0.1:0
   shutdownGrace: ${spec.shutdownGrace ?? '2s'}
 storage:
-  sqlite: ${join(dir, 'hookgate.db')}
-  synchronous: full${spec.maxSize ? `\n  maxSize: ${spec.maxSize}` : ''}
+${spec.postgres ? `  postgres: { url: "${spec.postgres}", poolSize: 16 }` : `  sqlite: ${join(dir, 'hookgate.db')}\n  synchronous: full${spec.maxSize ? `\n  maxSize: ${spec.maxSize}` : ''}`}
 log:
   level: info
 ${spec.adminToken ? `admin:\n  tokens: [${spec.adminToken}]\n` : ''}limits:

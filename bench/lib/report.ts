@@ -29,6 +29,9 @@ export const FIGURES = [
 	'viewer jobs API status=failed',
 	'viewer flows API (chip counts)',
 	'viewer first screen',
+	'pg ingest single',
+	'pg ingest batch x100',
+	'pg e2e 1 endpoint',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]

@@ -17,7 +17,13 @@ export function retentionTask(deps: RetentionTaskDeps, pattern: string): Schedul
 	let task: ScheduledTask
 	const runOnce = async (): Promise<PurgeResult | null> => {
 		try {
-			const r = await purge({ store: deps.store, now: deps.now, days: deps.days(), aborted: () => task.stopping })
+			const run = () => purge({ store: deps.store, now: deps.now, days: deps.days(), aborted: () => task.stopping })
+			// several instances on one database: one purges, the others skip this run
+			const r = deps.store.exclusive ? await deps.store.exclusive('retention', run) : await run()
+			if (r === null) {
+				deps.log.debug({}, 'retention purge skipped: another instance is running it')
+				return null
+			}
 			deps.onResult?.(r)
 			const fields = { jobs: r.jobs, attempts: r.attempts, events: r.events, vacuumedPages: r.vacuumedPages, ms: r.ms, days: deps.days() }
 			if (r.aborted) deps.log.info(fields, 'retention purge interrupted by shutdown')

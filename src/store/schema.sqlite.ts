@@ -43,6 +43,8 @@ export const deliveries = sqliteTable('deliveries', {
 	scheduleBase: integer('schedule_base').notNull().default(0),
 	// due time while pending; lease expiry while delivering
 	nextAttemptAt: integer('next_attempt_at').notNull(),
+	// the instance holding the lease while delivering: only it may finish, release or extend the job
+	owner: text('owner'),
 	lastStatus: integer('last_status'),
 	lastErrorClass: text('last_error_class'),
 	lastErrorMessage: text('last_error_message'),

@@ -128,13 +128,17 @@ export interface Store {
 	createSession(flow: string, id: string, metadata: Record<string, unknown>, now: number): Promise<CreateSessionOutcome>
 	updateSession(flow: string, id: string, apply: (m: Record<string, unknown>) => Record<string, unknown>, now: number): Promise<SessionRecord | null>
 
-	// dispatch
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number): Promise<ClaimedJob[]>
+	// dispatch. `owner` names the instance holding a lease (default: this store's
+	// own); completing, releasing and extending touch only rows it still holds.
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string): Promise<ClaimedJob[]>
 	nextDue(flow: string, endpoint: string): Promise<number | null>
 	events(pks: number[]): Promise<Map<number, StoredEvent & { pk: number }>>
 	complete(items: Completion[]): Promise<void>
-	recoverInFlight(now: number): Promise<number>
-	release(pks: number[], now: number): Promise<void>
+	/** start-up: jobs this owner left in flight go back to pending (SQLite without an owner: every one, its lock file makes them ours) */
+	recoverInFlight(now: number, owner?: string): Promise<number>
+	release(pks: number[], now: number, owner?: string): Promise<void>
+	/** moves the lease end of jobs the owner still holds; returns how many */
+	extendLease(pks: number[], leaseUntil: number, owner?: string): Promise<number>
 	/** jobs in flight whose lease ran out go back to pending, due now; returns how many */
 	reclaimExpired(now: number): Promise<number>
 
@@ -191,6 +195,13 @@ export interface Store {
 	/** the flow's key; `fresh` is stored when it has none yet */
 	ensurePortalKey(flow: string, fresh: string, now: number): Promise<string>
 	replacePortalKey(flow: string, key: string, now: number): Promise<void>
+
+	/**
+	 * Runs `fn` only if no other instance on the same database runs the task of
+	 * this name now; null when one does. Absent where one instance owns the
+	 * database (SQLite): the caller just runs the task.
+	 */
+	exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | null>
 
 	close(): Promise<void>
 }

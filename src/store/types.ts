@@ -83,6 +83,8 @@ export interface Completion {
 	status: 'pending' | 'succeeded' | 'failed'
 	nextAttemptAt: number
 	now: number
+	/** who claimed the job (default: the store's own id); a try whose lease was taken back is not written */
+	owner?: string
 }
 
 export interface EndpointStateRecord {

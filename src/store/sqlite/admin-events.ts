@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../domain'
 import { newJobId } from '../ids'
 import type { EventFilter, JobRecord, Page, TestJobInput } from '../store'
 import { getJob } from './admin-jobs'
-import { eventFromRow } from './dispatch'
+import { eventFromRow, LOCAL_OWNER } from './dispatch'
 
 type EventRow = Parameters<typeof eventFromRow>[0]
 type Stored = StoredEvent & { pk: number }
@@ -50,8 +50,8 @@ export function insertTestJob(client: Database, t: TestJobInput): { job: JobReco
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`)
 			.get(t.flow, e.id, e.type, e.sessionId, occurredAt, e.occurredAt !== null ? 1 : 0, e.success ? 1 : 0, JSON.stringify(e.data), metadata, t.now) as { pk: number }
 		const id = newJobId()
-		client.query(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'delivering', 1, 0, 0, ?, ?, ?)`).run(id, t.flow, t.endpoint, ev.pk, t.leaseUntil, t.now, t.now)
+		client.query(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, owner, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'delivering', ?, 1, 0, 0, ?, ?, ?)`).run(id, t.flow, t.endpoint, ev.pk, LOCAL_OWNER, t.leaseUntil, t.now, t.now)
 		const event: Stored = {
 			pk: ev.pk, flow: t.flow, id: e.id, type: e.type, sessionId: e.sessionId, occurredAt, success: e.success,
 			data: e.data, metadata: JSON.parse(metadata), acceptedAt: t.now,

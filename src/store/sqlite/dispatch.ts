@@ -12,6 +12,9 @@ export const eventFromRow = (r: EventRow): StoredEvent & { pk: number } => ({
 	success: r.success === 1, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), acceptedAt: r.accepted_at,
 })
 
+/** One instance per SQLite file (its lock file): the owner of every lease unless a caller names another. */
+export const LOCAL_OWNER = 'local'
+
 // The statements the dispatcher runs in its loop, prepared once.
 export class DispatchQueries {
 	private claimStmt: Statement
@@ -23,7 +26,7 @@ export class DispatchQueries {
 	constructor(private client: Database) {
 		// Claiming moves the due time to the lease's end in the same statement, so a
 		// crashed claimer's rows come due again by themselves and the index stays tight.
-		this.claimStmt = client.prepare(`UPDATE deliveries SET status = 'delivering', next_attempt_at = ?, updated_at = ?
+		this.claimStmt = client.prepare(`UPDATE deliveries SET status = 'delivering', owner = ?, next_attempt_at = ?, updated_at = ?
 			WHERE pk IN (SELECT pk FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending' AND next_attempt_at <= ?
 				ORDER BY next_attempt_at LIMIT ?)
 			RETURNING pk, id, flow, endpoint, event_pk AS eventPk, attempt_count AS attemptCount, schedule_base AS scheduleBase, test`)
@@ -31,13 +34,14 @@ export class DispatchQueries {
 		this.nextDueStmt = client.prepare(`SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending'`)
 		this.insertAttempt = client.prepare(`INSERT INTO attempts (delivery_pk, n, started_at, url, request_headers, request_body, status,
 			response_headers, response_body, response_truncated, duration_ms, error_class, error_message)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deliveries WHERE pk = ? AND owner IS ?)`)
 		this.finishDelivery = client.prepare(`UPDATE deliveries SET status = ?, attempt_count = ?, next_attempt_at = ?, last_status = ?,
-			last_error_class = ?, last_error_message = ?, last_duration_ms = ?, updated_at = ? WHERE pk = ? AND status = 'delivering'`)
+			last_error_class = ?, last_error_message = ?, last_duration_ms = ?, updated_at = ?, owner = NULL
+			WHERE pk = ? AND status = 'delivering' AND owner IS ?`)
 	}
 
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number): ClaimedJob[] {
-		const rows = this.claimStmt.all(leaseUntil, now, flow, endpoint, now, limit) as Array<Omit<ClaimedJob, 'test'> & { test: number }>
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner = LOCAL_OWNER): ClaimedJob[] {
+		const rows = this.claimStmt.all(owner, leaseUntil, now, flow, endpoint, now, limit) as Array<Omit<ClaimedJob, 'test'> & { test: number }>
 		return rows.map((r) => ({ ...r, test: r.test === 1 }))
 	}
 
@@ -55,34 +59,46 @@ export class DispatchQueries {
 		return out
 	}
 
-	/** Writes finished attempts; the caller's transaction makes the batch atomic. */
+	/** Writes finished attempts of jobs their owner still holds; the caller's transaction makes the batch atomic. */
 	complete(items: Completion[]) {
 		for (const c of items) {
 			const a = c.attempt
+			const owner = c.owner ?? LOCAL_OWNER
 			this.insertAttempt.run(c.pk, a.n, a.startedAt, a.url, JSON.stringify(a.requestHeaders), a.requestBody, a.status,
 				JSON.stringify(a.responseHeaders), a.responseBody, a.responseTruncated ? 1 : 0, a.durationMs,
-				a.error?.class ?? null, a.error?.message ?? null)
+				a.error?.class ?? null, a.error?.message ?? null, c.pk, owner)
 			this.finishDelivery.run(c.status, a.n, c.nextAttemptAt, a.status, a.error?.class ?? null, a.error?.message ?? null,
-				a.durationMs, c.now, c.pk)
+				a.durationMs, c.now, c.pk, owner)
 		}
 	}
 
 	/** After a crash every job left in flight is due again: at least once, never lost. */
-	recoverInFlight(now: number): number {
-		return this.client.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'delivering'`)
-			.run(now, now).changes
+	recoverInFlight(now: number, owner?: string): number {
+		if (owner === undefined) {
+			return this.client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, next_attempt_at = ?, updated_at = ? WHERE status = 'delivering'`)
+				.run(now, now).changes
+		}
+		return this.client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, next_attempt_at = ?, updated_at = ?
+			WHERE status = 'delivering' AND owner = ?`).run(now, now, owner).changes
 	}
 
 	/** While delivering, next_attempt_at is the lease's end: past it, the job was lost. */
 	reclaimExpired(now: number): number {
-		return this.client.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
+		return this.client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, next_attempt_at = ?, updated_at = ?
 			WHERE status = 'delivering' AND next_attempt_at < ?`).run(now, now, now).changes
 	}
 
 	/** Jobs a stopping dispatcher could not finish go back to pending, due now. */
-	release(pks: number[], now: number) {
+	release(pks: number[], now: number, owner = LOCAL_OWNER) {
 		if (pks.length === 0) return
-		this.client.prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ?
-			WHERE status = 'delivering' AND pk IN (${pks.map(() => '?').join(',')})`).run(now, now, ...pks)
+		this.client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, next_attempt_at = ?, updated_at = ?
+			WHERE status = 'delivering' AND owner IS ? AND pk IN (SELECT value FROM json_each(?))`).run(now, now, owner, JSON.stringify(pks))
+	}
+
+	/** A try that runs longer keeps its job: only while the owner still holds it. */
+	extendLease(pks: number[], leaseUntil: number, owner = LOCAL_OWNER): number {
+		if (pks.length === 0) return 0
+		return this.client.prepare(`UPDATE deliveries SET next_attempt_at = ?
+			WHERE status = 'delivering' AND owner IS ? AND pk IN (SELECT value FROM json_each(?))`).run(leaseUntil, owner, JSON.stringify(pks)).changes
 	}
 }

@@ -92,8 +92,8 @@ export class SqliteStore implements Store {
 		return sessions.updateSession(this.client, flow, id, apply, now)
 	}
 
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number) {
-		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil))
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string) {
+		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil, owner))
 	}
 	// the dispatcher's and ingest's reads meet damaged pages first: they mark the store damaged
 	async nextDue(flow: string, endpoint: string) { return this.read(() => this.dispatch.nextDue(flow, endpoint)) }
@@ -105,8 +105,9 @@ export class SqliteStore implements Store {
 		if (!this.space.capped) return this.writes.run(() => this.dispatch.complete(items))
 		return this.writes.run(() => { for (const c of items) this.dispatch.complete([this.space.overIngestLimit() ? leanAttempt(c) : c]) })
 	}
-	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
-	async release(pks: number[], now: number) { this.dispatch.release(pks, now) }
+	async recoverInFlight(now: number, owner?: string) { return this.dispatch.recoverInFlight(now, owner) }
+	async release(pks: number[], now: number, owner?: string) { this.dispatch.release(pks, now, owner) }
+	extendLease(pks: number[], leaseUntil: number, owner?: string) { return this.writes.run(() => this.dispatch.extendLease(pks, leaseUntil, owner)) }
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 
 	async endpointStates() { return endpoints.allStates(this.client) }

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { tempDir } from '../support/gateway'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import { tempDir } from '../../support/gateway'
 
 // The dispatcher's statements must stay index seeks: their cost must not grow
 // with the backlog (a bench figure measures it; this test keeps the plans).

@@ -1,0 +1,135 @@
+import type { SQL } from 'bun'
+import { hostname } from 'node:os'
+import type { EndpointConfig } from '../../domain'
+import { sameJson } from '../../json'
+import type { BulkReplayFilter, EventCursor, EventFilter, JobFilter, Page, StatsQuery, Store, TestJobInput } from '../store'
+import type { Completion, EndpointStateRecord, IngestedEvent, IngestItem } from '../types'
+import * as admin from './admin'
+import * as queue from './dispatch'
+import * as endpoints from './endpoints'
+import { ingest } from './ingest'
+import { openPostgres, type PgDb, type PgOpenOptions } from './open'
+import * as portalKeys from './portal-keys'
+import * as stats from './stats'
+
+/** NOTIFY channel of new jobs; the payload is the instance that made them. */
+export const JOBS_CHANNEL = 'hookgate_jobs'
+
+export interface PostgresStoreOptions extends PgOpenOptions {
+	/** names this instance's leases; stable across restarts so start-up finds its own leftovers */
+	instanceId?: string
+}
+
+/**
+ * The store for several instances on one database. What SQLite does by being
+ * one process (one writer, one lock file) is done here by the database: the
+ * unique key makes ingest idempotent across instances, row locks and owners
+ * keep claims apart. The SQLite-only housekeeping (checkpoint, vacuum) has
+ * nothing to do: PostgreSQL checkpoints and autovacuums by itself.
+ */
+export class PostgresStore implements Store {
+	readonly dialect = 'postgres' as const
+	private listeners: Array<(events: IngestedEvent[]) => void> = []
+
+	private constructor(readonly sql: SQL, readonly db: PgDb, readonly instanceId: string) {}
+
+	/** Connects and applies the migrations (under an advisory lock). */
+	static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
+		const { client, db } = await openPostgres(opts)
+		return new PostgresStore(client, db, opts.instanceId ?? `${hostname()}:${process.pid}`)
+	}
+
+	async ingest(flow: string, items: IngestItem[], now: number) {
+		const outcome = await ingest(this.sql, flow, items, now, { channel: JOBS_CHANNEL, payload: this.instanceId })
+		if (outcome.ok) {
+			const fresh = outcome.events.filter((e) => e.stored)
+			if (fresh.length > 0) for (const l of this.listeners) { try { l(fresh) } catch {} }
+		}
+		return outcome
+	}
+	onCommitted(listener: (events: IngestedEvent[]) => void) { this.listeners.push(listener) }
+	getSession(flow: string, id: string) { return endpoints.getSession(this.sql, flow, id) }
+	createSession(flow: string, id: string, metadata: Record<string, unknown>, now: number) {
+		return endpoints.createSession(this.sql, flow, id, metadata, now, sameJson)
+	}
+	updateSession(flow: string, id: string, apply: (m: Record<string, unknown>) => Record<string, unknown>, now: number) {
+		return endpoints.updateSession(this.sql, flow, id, apply, now)
+	}
+
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner = this.instanceId) {
+		return queue.claim(this.sql, flow, endpoint, limit, now, leaseUntil, owner)
+	}
+	nextDue(flow: string, endpoint: string) { return queue.nextDue(this.sql, flow, endpoint) }
+	events(pks: number[]) { return queue.events(this.sql, pks) }
+	complete(items: Completion[]) { return queue.complete(this.sql, items, this.instanceId) }
+	recoverInFlight(now: number, owner = this.instanceId) { return queue.recoverInFlight(this.sql, now, owner) }
+	release(pks: number[], now: number, owner = this.instanceId) { return queue.release(this.sql, pks, now, owner) }
+	extendLease(pks: number[], leaseUntil: number, owner = this.instanceId) { return queue.extendLease(this.sql, pks, leaseUntil, owner) }
+	reclaimExpired(now: number) { return queue.reclaimExpired(this.sql, now) }
+
+	endpointStates() { return endpoints.allStates(this.sql) }
+	saveEndpointState(s: EndpointStateRecord) { return endpoints.saveState(this.sql, s) }
+	apiEndpoints() { return endpoints.apiEndpoints(this.sql) }
+	saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { return endpoints.saveApiEndpoint(this.sql, flow, e, now) }
+	deleteApiEndpoint(flow: string, id: string, now: number) { return endpoints.deleteApiEndpoint(this.sql, flow, id, now) }
+
+	/** A real write that commits: fails while the database cannot take writes (down, read-only, out of connections, disk full). */
+	async probeWrite() {
+		await this.sql`INSERT INTO heartbeat (id, at) VALUES (1, ${Date.now()}) ON CONFLICT (id) DO UPDATE SET at = excluded.at`
+	}
+	// storage.maxSize is a SQLite setting; the PostgreSQL server reports its own limits as errors
+	refusal(): string | null { return null }
+	noteError(_err: unknown): string | null { return null }
+	setMaxSize(_bytes: number) {}
+	async sizeBytes() {
+		const [r] = await this.sql`SELECT pg_database_size(current_database()) AS size`
+		return { db: Number(r.size), wal: 0 }
+	}
+	backlog() { return stats.backlog(this.sql) }
+	purgeFinishedJobs(before: number, limit: number) { return stats.purgeFinishedJobs(this.sql, before, limit) }
+	purgeOrphanEvents(before: number, after: EventCursor | null, limit: number) { return stats.purgeOrphanEvents(this.sql, before, after, limit) }
+	async checkpoint() {}
+	async maintenance(_on: boolean) {}
+	async freePages() { return { free: 0, total: 0 } }
+	async vacuumStep(_pages: number) { return 0 }
+
+	listJobs(filter: JobFilter, page: Page) { return admin.listJobs(this.sql, filter, page) }
+	getJob(id: string) { return admin.getJob(this.sql, id) }
+	jobAttempts(jobPk: number) { return admin.jobAttempts(this.sql, jobPk) }
+	jobsOfEvents(eventPks: number[]) { return admin.jobsOfEvents(this.sql, eventPks) }
+	replayJob(id: string, now: number) { return admin.replayJob(this.sql, id, now) }
+	cancelJob(id: string, now: number) { return admin.cancelJob(this.sql, id, now) }
+	lastJobPk() { return admin.lastJobPk(this.sql) }
+	replayJobsChunk(filter: BulkReplayFilter, afterPk: number, limit: number, now: number) { return admin.replayJobsChunk(this.sql, filter, afterPk, limit, now) }
+	jobCounts(flow: string | null) { return admin.jobCounts(this.sql, flow) }
+	listEvents(filter: EventFilter, page: Page) { return admin.listEvents(this.sql, filter, page) }
+	findEvents(id: string, flow: string | null) { return admin.findEvents(this.sql, id, flow) }
+	insertTestJob(input: TestJobInput) { return admin.insertTestJob(this.sql, input, this.instanceId) }
+	endpointStats(q: StatsQuery) { return stats.endpointStats(this.sql, q) }
+
+	portalKey(flow: string) { return portalKeys.portalKey(this.sql, flow) }
+	ensurePortalKey(flow: string, fresh: string, now: number) { return portalKeys.ensurePortalKey(this.sql, flow, fresh, now) }
+	replacePortalKey(flow: string, key: string, now: number) { return portalKeys.replacePortalKey(this.sql, flow, key, now) }
+
+	/**
+	 * Leader for one run of a task (retention): a session advisory lock on a
+	 * reserved connection, taken without waiting. It goes with the connection,
+	 * so a leader that dies frees it at once.
+	 */
+	async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+		const conn = await this.sql.reserve()
+		try {
+			const [r] = await conn`SELECT pg_try_advisory_lock(hashtext(${`hookgate:${name}`})) AS ok`
+			if (!r.ok) return null
+			try {
+				return await fn()
+			} finally {
+				await conn`SELECT pg_advisory_unlock(hashtext(${`hookgate:${name}`}))`
+			}
+		} finally {
+			conn.release()
+		}
+	}
+
+	async close() { await this.sql.close() }
+}

@@ -1,0 +1,111 @@
+import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+
+// The PostgreSQL twin of schema.sqlite.ts: same tables, columns and indexes, so
+// both stores answer alike. Times are Unix milliseconds in bigint; JSON columns
+// hold compact JSON text, as in SQLite, so a resent body compares the same way.
+
+const ms = (name: string) => bigint(name, { mode: 'number' })
+
+export const sessions = pgTable('sessions', {
+	flow: text('flow').notNull(),
+	id: text('id').notNull(),
+	metadata: text('metadata').notNull(),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.id] })])
+
+export const events = pgTable('events', {
+	pk: bigserial('pk', { mode: 'number' }).primaryKey(),
+	flow: text('flow').notNull(),
+	id: text('id').notNull(),
+	type: text('type').notNull(),
+	sessionId: text('session_id'),
+	occurredAt: ms('occurred_at').notNull(),
+	success: boolean('success').notNull(),
+	data: text('data').notNull(),
+	metadata: text('metadata').notNull(),
+	occurredAtSent: boolean('occurred_at_sent').notNull(),
+	acceptedAt: ms('accepted_at').notNull(),
+}, (t) => [
+	// the idempotency key lives here, so two instances taking the same id race in the database, not in memory
+	uniqueIndex('events_flow_id').on(t.flow, t.id),
+	index('events_id').on(t.id),
+	index('events_flow_session').on(t.flow, t.sessionId),
+	index('events_accepted').on(t.acceptedAt),
+])
+
+export const deliveries = pgTable('deliveries', {
+	pk: bigserial('pk', { mode: 'number' }).primaryKey(),
+	id: text('id').notNull(),
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	eventPk: bigint('event_pk', { mode: 'number' }).notNull().references(() => events.pk),
+	status: text('status').notNull(),
+	test: boolean('test').notNull().default(false),
+	attemptCount: integer('attempt_count').notNull().default(0),
+	scheduleBase: integer('schedule_base').notNull().default(0),
+	// due time while pending; lease expiry while delivering
+	nextAttemptAt: ms('next_attempt_at').notNull(),
+	// the instance holding the lease while delivering: only it may finish, release or extend the job
+	owner: text('owner'),
+	lastStatus: integer('last_status'),
+	lastErrorClass: text('last_error_class'),
+	lastErrorMessage: text('last_error_message'),
+	lastDurationMs: integer('last_duration_ms'),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+}, (t) => [
+	uniqueIndex('deliveries_id').on(t.id),
+	index('deliveries_claim').on(t.flow, t.endpoint, t.status, t.nextAttemptAt),
+	index('deliveries_event').on(t.eventPk),
+	index('deliveries_status_updated').on(t.status, t.updatedAt),
+])
+
+export const attempts = pgTable('attempts', {
+	pk: bigserial('pk', { mode: 'number' }).primaryKey(),
+	deliveryPk: bigint('delivery_pk', { mode: 'number' }).notNull().references(() => deliveries.pk),
+	n: integer('n').notNull(),
+	startedAt: ms('started_at').notNull(),
+	url: text('url').notNull(),
+	requestHeaders: text('request_headers').notNull(),
+	requestBody: text('request_body').notNull(),
+	status: integer('status'),
+	responseHeaders: text('response_headers').notNull(),
+	responseBody: text('response_body').notNull(),
+	responseTruncated: boolean('response_truncated').notNull(),
+	durationMs: integer('duration_ms').notNull(),
+	errorClass: text('error_class'),
+	errorMessage: text('error_message'),
+}, (t) => [index('attempts_delivery').on(t.deliveryPk, t.n)])
+
+export const endpoints = pgTable('endpoints', {
+	flow: text('flow').notNull(),
+	id: text('id').notNull(),
+	config: text('config').notNull(),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.id] })])
+
+export const endpointState = pgTable('endpoint_state', {
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	enabled: boolean('enabled').notNull(),
+	disabledReason: text('disabled_reason'),
+	disabledAt: ms('disabled_at'),
+	consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+	failingSince: ms('failing_since'),
+	updatedAt: ms('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
+
+// One signing key per flow for portal links; replacing it revokes every link signed with the old one.
+export const portalKeys = pgTable('portal_keys', {
+	flow: text('flow').primaryKey(),
+	key: text('key').notNull(),
+	createdAt: ms('created_at').notNull(),
+})
+
+// One row the readiness probe updates and commits, so a probe meets a database that cannot write.
+export const heartbeat = pgTable('heartbeat', {
+	id: integer('id').primaryKey(),
+	at: ms('at').notNull(),
+})

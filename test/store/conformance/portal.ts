@@ -1,0 +1,30 @@
+// Conformance: portal signing keys and the readiness probe.
+import { beforeAll, describe, expect, test } from 'bun:test'
+import type { Store } from '../../../src/store/store'
+import type { Harness } from './harness'
+import { newFlow } from './values'
+
+export function portalTests(harness: () => Harness) {
+	let store: Store
+	let peer: Store
+	beforeAll(() => { ({ store, peer } = harness()) })
+
+	describe('portal keys and probe', () => {
+		test('two instances minting at once agree on one key; replacing it is seen by both', async () => {
+			const flow = newFlow()
+			expect(await store.portalKey(flow)).toBeNull()
+			const [a, b] = await Promise.all([store.ensurePortalKey(flow, 'key-a', 1), peer.ensurePortalKey(flow, 'key-b', 1)])
+			expect(a).toBe(b)
+			expect(['key-a', 'key-b']).toContain(a)
+			await store.replacePortalKey(flow, 'key-c', 2)
+			expect(await peer.portalKey(flow)).toBe('key-c')
+			expect(await store.ensurePortalKey(flow, 'key-d', 3)).toBe('key-c')
+		})
+
+		test('the readiness probe commits a write and a healthy store refuses nothing', async () => {
+			await store.probeWrite()
+			await store.probeWrite()
+			expect(store.refusal()).toBeNull()
+		})
+	})
+}

@@ -1,0 +1,70 @@
+// PostgreSQL-only checks that read tables directly (the conformance suite
+// never does): migrations under the advisory lock, and what a lease writes.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { readdirSync } from 'node:fs'
+import { pgMigrationsFolder } from '../../../src/store/postgres/open'
+import { PostgresStore } from '../../../src/store/postgres/store'
+import { createTempDatabase, type TempDatabase } from '../../support/postgres'
+import { waitFor } from '../../support/wait'
+
+let db: TempDatabase
+let stores: PostgresStore[] = []
+beforeAll(async () => { db = await createTempDatabase() })
+afterAll(async () => {
+	await Promise.all(stores.map((s) => s.close()))
+	await db?.drop()
+})
+
+test('instances starting together on an empty database migrate it once, in turn', async () => {
+	stores = await Promise.all(['A', 'B', 'C', 'D'].map((instanceId) => PostgresStore.open({ url: db.url, poolSize: 2, instanceId })))
+	const files = readdirSync(pgMigrationsFolder()).filter((f) => f.endsWith('.sql'))
+	const [{ n }] = await stores[0].sql`SELECT COUNT(*)::int AS n FROM drizzle.__drizzle_migrations`
+	expect(n).toBe(files.length)
+	const tables = await stores[0].sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`
+	expect([...tables].map((t) => t.table_name)).toEqual(['attempts', 'deliveries', 'endpoint_state', 'endpoints', 'events', 'heartbeat', 'portal_keys', 'sessions'])
+})
+
+test('a claim writes owner and lease end in the row; finishing clears the owner', async () => {
+	const [a] = stores
+	const out = await a.ingest('f', [{ event: { id: 'e', type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, endpoints: ['x'] }], 1000)
+	expect(out.ok).toBe(true)
+	const [job] = await a.claim('f', 'x', 5, 1000, 42_000)
+	expect([...await a.sql`SELECT status, owner, next_attempt_at::int AS lease FROM deliveries WHERE pk = ${job.pk}`])
+		.toEqual([{ status: 'delivering', owner: 'A', lease: 42_000 }])
+	await a.complete([{ pk: job.pk, now: 2000, nextAttemptAt: 2000, status: 'succeeded', attempt: {
+		n: 1, startedAt: 1500, url: 'http://127.0.0.1:9/', requestHeaders: {}, requestBody: '', status: 204, responseHeaders: {},
+		responseBody: '', responseTruncated: false, durationMs: 3, error: null,
+	} }])
+	expect([...await a.sql`SELECT status, owner FROM deliveries WHERE pk = ${job.pk}`]).toEqual([{ status: 'succeeded', owner: null }])
+})
+
+test('a claim locks its rows with SKIP LOCKED: rows another transaction holds are passed over, not waited for', async () => {
+	const [a, b] = stores
+	for (let i = 0; i < 4; i++) await a.ingest('g', [{ event: { id: `e${i}`, type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, endpoints: ['x'] }], 1000 + i)
+	const conn = await a.sql.reserve()
+	try {
+		await conn`BEGIN`
+		// another instance's claim in progress: it holds the two oldest rows
+		await conn`SELECT pk FROM deliveries WHERE flow = 'g' ORDER BY next_attempt_at LIMIT 2 FOR UPDATE`
+		const taken = await b.claim('g', 'x', 10, 5000, 60_000)
+		expect(taken).toHaveLength(2)
+		await conn`ROLLBACK`
+	} finally {
+		conn.release()
+	}
+	expect(await b.claim('g', 'x', 10, 5000, 60_000)).toHaveLength(2)
+})
+
+test('a task run exclusively runs on one instance at a time; the lock is free again after', async () => {
+	const [a, b] = stores
+	let release!: () => void
+	const held = new Promise<void>((r) => { release = r })
+	let inside = false
+	const first = a.exclusive('retention', async () => { inside = true; await held; return 'a' })
+	await waitFor(() => inside, 2000, 'the first instance to lead')
+	expect(await b.exclusive('retention', async () => 'b')).toBeNull()
+	expect(await b.exclusive('other-task', async () => 'b')).toBe('b')
+	release()
+	expect(await first).toBe('a')
+	expect(await b.exclusive('retention', async () => 'b')).toBe('b')
+})
