@@ -2,7 +2,7 @@
 // baselines measured in the same run. Prints one table, writes
 // bench/results/latest.json. `make` builds dist/hookgate first; this never does.
 //
-//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge)
+//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge memory scrape)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,9 @@ import { e2e } from './figures/e2e'
 import { idle } from './figures/idle'
 import { ingest } from './figures/ingest'
 import { latency } from './figures/latency'
+import { memory } from './figures/memory'
 import { purge } from './figures/purge'
+import { scrape } from './figures/scrape'
 import { storm } from './figures/storm'
 import { killAll } from './lib/children'
 import { BINARY, removeTempDirs } from './lib/gateway'
@@ -23,7 +25,7 @@ import { compute, FIGURES, table } from './lib/report'
 
 const STEPS: Record<string, (ctx: Context) => Promise<void>> = {
 	baselines: async (ctx) => { await httpBaseline(ctx); await sqliteBaseline(ctx) },
-	ingest, e2e, drain, latency, idle, claim, storm, purge,
+	ingest, e2e, drain, latency, idle, claim, storm, purge, memory, scrape,
 }
 
 const args = process.argv.slice(2)

@@ -28,6 +28,18 @@ export interface Profile {
 	/** finished jobs the retention purge removes while ingest runs */
 	purgeRows: number
 	purgeLoadMs: number
+	/** memory: deliveries drained to 10 endpoints, small and large backlog (peak RSS must not follow the backlog) */
+	memDrainSmall: number
+	memDrainLarge: number
+	memDrainCapMs: number
+	/** memory: large events to a flow with no endpoints, then idle */
+	bigEvents: number
+	bigEventKb: number
+	bigIdleMs: number
+	/** /metrics: pending jobs stored, scrapes timed, ingest window with and without scrapers */
+	scrapeBacklog: number
+	scrapes: number
+	scrapeLoadMs: number
 }
 
 export const FULL: Profile = {
@@ -37,6 +49,9 @@ export const FULL: Profile = {
 	claimSmall: 10_000, claimLarge: 1_000_000, claimsPerRun: 200,
 	stormDeliveries: 10_000, stormSchedule: ['3s', '6s'], stormScheduleMs: [3000, 6000],
 	purgeRows: 100_000, purgeLoadMs: 12000,
+	memDrainSmall: 20_000, memDrainLarge: 200_000, memDrainCapMs: 180_000,
+	bigEvents: 3000, bigEventKb: 250, bigIdleMs: 60_000,
+	scrapeBacklog: 100_000, scrapes: 200, scrapeLoadMs: 5000,
 }
 
 export const SMOKE: Profile = {
@@ -46,6 +61,9 @@ export const SMOKE: Profile = {
 	claimSmall: 10_000, claimLarge: 100_000, claimsPerRun: 40,
 	stormDeliveries: 1000, stormSchedule: ['1s', '2s'], stormScheduleMs: [1000, 2000],
 	purgeRows: 5000, purgeLoadMs: 4000,
+	memDrainSmall: 1000, memDrainLarge: 10_000, memDrainCapMs: 20_000,
+	bigEvents: 40, bigEventKb: 250, bigIdleMs: 2000,
+	scrapeBacklog: 5000, scrapes: 20, scrapeLoadMs: 1000,
 }
 
 export interface Context {

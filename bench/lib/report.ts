@@ -18,6 +18,7 @@ export const FIGURES = [
 	'latency p99',
 	'idle CPU',
 	'idle RSS',
+	'idle anonymous memory',
 	'peak RSS (drain)',
 	'claim, small backlog',
 	'claim, large backlog',
@@ -25,6 +26,13 @@ export const FIGURES = [
 	'retry storm CPU waiting',
 	'retry storm schedule',
 	'ingest p99 during purge',
+	'peak RSS drain, small backlog',
+	'peak RSS drain, large backlog',
+	'peak RSS large/small',
+	'RSS growth after big events',
+	'/metrics scrape, large backlog',
+	'ingest p50, no scraper',
+	'ingest p50, 3 scrapers',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]
