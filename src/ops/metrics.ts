@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Catalog } from '../catalog'
 import type { BacklogRow, Store } from '../store/store'
 import type { Completion, IngestedEvent } from '../store/types'
+import { heapTrim } from './heap'
 import { processMetrics } from './process-metrics'
 import type { PurgeResult } from './retention'
 
@@ -44,6 +45,7 @@ export class Metrics {
 	private readonly purged: Counter<'kind'>
 	private readonly lastPurge: Gauge
 	private readonly process: ReturnType<typeof processMetrics>
+	private readonly heap = heapTrim()
 	private storeRead: { at: number; backlog: BacklogRow[]; size: { db: number; wal: number } } | null = null
 	/** how many times the store was read (tests: scrapes in a burst share one read) */
 	storeReads = 0
@@ -145,5 +147,8 @@ export class Metrics {
 		return this.registry.metrics()
 	}
 
-	close() { this.process.close() }
+	close() {
+		this.process.close()
+		this.heap.stop()
+	}
 }
