@@ -2,7 +2,7 @@
 import { sleep } from '../lib/clock'
 import { startGateway, tempDir } from '../lib/gateway'
 import type { Context } from '../lib/profile'
-import { CpuMeter } from '../lib/proc'
+import { CpuMeter, rollup } from '../lib/proc'
 
 const SETTLE_MS = 2000
 
@@ -20,10 +20,13 @@ export async function idle(ctx: Context) {
 		await sleep(p.idleMs)
 		const cpu = meters.map((m) => m.percent())
 		const rss = gws.map((g) => g.memory().rssMb)
+		const mem = gws.map((g) => rollup(g.pid))
 		ctx.rows.push(
 			{ name: 'idle CPU', unit: '%', runs: cpu, target: { op: '<', value: 1 },
 				note: `gateway utime+stime over ${p.idleMs / 1000} s, after ${SETTLE_MS / 1000} s to settle; ${p.runs} gateways side by side, each measured on its own` },
 			{ name: 'idle RSS', unit: 'MB', runs: rss, target: { op: '<=', value: 60 }, note: 'VmRSS at the end of the idle window' },
+			{ name: 'idle anonymous memory', unit: 'MB', runs: mem.map((m) => m.anonMb), target: { op: '<=', value: 32 },
+				note: `Anonymous in /proc/PID/smaps_rollup (heap and allocator), beside RSS ${mem.map((m) => m.rssMb.toFixed(0)).join('/')} MB of which file-backed (the binary) ${mem.map((m) => m.fileMb.toFixed(0)).join('/')} MB` },
 		)
 	} finally {
 		await Promise.all(gws.map((g) => g.stop()))

@@ -38,3 +38,12 @@ export class CpuMeter {
 		return wall > 0 ? ((cpuSeconds(this.pid) - this.startCpu) / wall) * 100 : NaN
 	}
 }
+
+/** Resident and anonymous memory in MiB from /proc/<pid>/smaps_rollup: anonymous is what the heap and allocator hold, RSS adds the mapped binary and files. */
+export function rollup(pid: number): { rssMb: number; anonMb: number; fileMb: number } {
+	const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+	const kb = (name: string) => Number(text.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN)
+	const rss = kb('Rss')
+	const anon = kb('Anonymous')
+	return { rssMb: rss / 1024, anonMb: anon / 1024, fileMb: (rss - anon) / 1024 }
+}

@@ -31,6 +31,18 @@ export interface Profile {
 	/** jobs stored before the viewer's first screen is timed */
 	viewerJobs: number
 	viewerLoads: number
+	/** memory: deliveries drained to 10 endpoints, small and large backlog (peak RSS must not follow the backlog) */
+	memDrainSmall: number
+	memDrainLarge: number
+	memDrainCapMs: number
+	/** memory: large events to a flow with no endpoints, then idle */
+	bigEvents: number
+	bigEventKb: number
+	bigIdleMs: number
+	/** /metrics: pending jobs stored, scrapes timed, ingest window with and without scrapers */
+	scrapeBacklog: number
+	scrapes: number
+	scrapeLoadMs: number
 }
 
 export const FULL: Profile = {
@@ -41,6 +53,9 @@ export const FULL: Profile = {
 	stormDeliveries: 10_000, stormSchedule: ['3s', '6s'], stormScheduleMs: [3000, 6000],
 	purgeRows: 100_000, purgeLoadMs: 12000,
 	viewerJobs: 1_000_000, viewerLoads: 10,
+	memDrainSmall: 20_000, memDrainLarge: 200_000, memDrainCapMs: 180_000,
+	bigEvents: 3000, bigEventKb: 250, bigIdleMs: 60_000,
+	scrapeBacklog: 100_000, scrapes: 200, scrapeLoadMs: 5000,
 }
 
 export const SMOKE: Profile = {
@@ -51,6 +66,9 @@ export const SMOKE: Profile = {
 	stormDeliveries: 1000, stormSchedule: ['1s', '2s'], stormScheduleMs: [1000, 2000],
 	purgeRows: 5000, purgeLoadMs: 4000,
 	viewerJobs: 20_000, viewerLoads: 3,
+	memDrainSmall: 1000, memDrainLarge: 10_000, memDrainCapMs: 20_000,
+	bigEvents: 40, bigEventKb: 250, bigIdleMs: 2000,
+	scrapeBacklog: 5000, scrapes: 20, scrapeLoadMs: 1000,
 }
 
 export interface Context {

@@ -18,6 +18,7 @@ export const FIGURES = [
 	'latency p99',
 	'idle CPU',
 	'idle RSS',
+	'idle anonymous memory',
 	'peak RSS (drain)',
 	'claim, small backlog',
 	'claim, large backlog',
@@ -32,6 +33,13 @@ export const FIGURES = [
 	'pg ingest single',
 	'pg ingest batch x100',
 	'pg e2e 1 endpoint',
+	'peak RSS drain, small backlog',
+	'peak RSS drain, large backlog',
+	'peak RSS large/small',
+	'RSS growth after big events',
+	'/metrics scrape, large backlog',
+	'ingest p50, no scraper',
+	'ingest p50, 3 scrapers',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]

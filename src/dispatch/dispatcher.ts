@@ -23,7 +23,6 @@ const MAX_SLEEP_MS = 30_000
 const STORE_RETRY_MS = 1000
 const RECLAIM_EVERY_MS = 60_000
 const CHUNK = 100
-const EVENT_CACHE = 20_000
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
 
 // Claims due jobs per endpoint within the global and per-endpoint caps, runs
@@ -47,7 +46,7 @@ export class Dispatcher {
 	private wakeRequested = false
 	private waker: (() => void) | null = null
 	private completions: CompletionWriter
-	private eventCache = new EventCache(EVENT_CACHE / 2)
+	private eventCache = new EventCache()
 	private buckets = new Map<string, TokenBucket>()
 	/**
 	 * The next due time of each endpoint as far as this process knows (Infinity:
@@ -96,7 +95,8 @@ export class Dispatcher {
 	private remember(events: IngestedEvent[]) {
 		for (const e of events) {
 			if (!e.stored) continue
-			this.eventCache.set(e.stored.pk, e.stored)
+			// only what a claim will need: an event with no job is never read again
+			this.eventCache.set(e.stored.pk, e.stored, e.deliveries.length)
 			for (const d of e.deliveries) this.due.set(key(e.stored.flow, d.endpoint), e.stored.acceptedAt)
 		}
 		this.wake()
@@ -216,6 +216,7 @@ export class Dispatcher {
 			let queue = this.ready.get(k)
 			if (!queue) this.ready.set(k, queue = [])
 			queue.push({ job, event: this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk) })
+			this.eventCache.claimed(job.eventPk)
 			this.readyTotal++
 		}
 		this.pump()

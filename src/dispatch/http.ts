@@ -49,13 +49,21 @@ const failure = (cls: AttemptErrorClass, message: string, more: Draft | {} = {})
 
 export async function performAttempt(input: AttemptInput): Promise<AttemptOutcome> {
 	const started = performance.now()
-	const outcome = await attempt(input).catch((e) => failure('internal', describe(e)))
-	return { ...outcome, durationMs: Math.round(performance.now() - started) }
+	// One deadline aborts fetch and every later body read alike (ARCHITECTURE.md).
+	// Not AbortSignal.timeout: its timer cannot be cleared, so each finished
+	// attempt's signal, and what fetch hung on it, stayed alive for the whole
+	// timeout (10 s × thousands of attempts a second while draining).
+	const deadline = new AbortController()
+	const timer = setTimeout(() => deadline.abort(new DOMException('The operation timed out.', 'TimeoutError')), input.timeoutMs)
+	try {
+		const outcome = await attempt(input, deadline.signal).catch((e) => failure('internal', describe(e)))
+		return { ...outcome, durationMs: Math.round(performance.now() - started) }
+	} finally {
+		clearTimeout(timer)
+	}
 }
 
-async function attempt(input: AttemptInput): Promise<Draft> {
-	// AbortSignal.timeout aborts fetch and every later body read alike (ARCHITECTURE.md)
-	const signal = AbortSignal.timeout(input.timeoutMs)
+async function attempt(input: AttemptInput, signal: AbortSignal): Promise<Draft> {
 	let url: URL
 	try {
 		url = new URL(input.url)
@@ -155,7 +163,8 @@ function pinnedUrl(url: URL, ip: string): string {
 async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number) {
 	if (body === null) return { text: '', truncated: false }
 	const reader = body.getReader()
-	const kept = new Uint8Array(limit)
+	// the chunks as they come, not a buffer of `limit` bytes per attempt: most bodies are a few bytes
+	const kept: Uint8Array[] = []
 	let size = 0
 	let truncated = false
 	let finished = false
@@ -167,14 +176,15 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number
 				break
 			}
 			const room = limit - size
-			kept.set(chunk.value.subarray(0, room), size)
+			kept.push(chunk.value.byteLength > room ? chunk.value.subarray(0, room) : chunk.value)
 			size += Math.min(room, chunk.value.byteLength)
 			truncated = chunk.value.byteLength > room
 		}
 	} finally {
 		if (!finished) await reader.cancel().catch(() => {})
 	}
-	return { text: new TextDecoder().decode(kept.subarray(0, size)), truncated }
+	const bytes = kept.length === 1 ? kept[0] : Buffer.concat(kept, size)
+	return { text: new TextDecoder().decode(bytes), truncated }
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

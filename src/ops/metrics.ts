@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Catalog } from '../catalog'
-import type { Store } from '../store/store'
+import type { BacklogRow, Store } from '../store/store'
 import type { Completion, IngestedEvent } from '../store/types'
+import { heapTrim } from './heap'
 import { processMetrics } from './process-metrics'
 import type { PurgeResult } from './retention'
 
@@ -14,12 +15,18 @@ export interface MetricsDeps {
 	version: string
 }
 
+/** store-derived gauges are read at most this often, however many scrapers poll */
+export const STORE_READ_EVERY_MS = 1000
+
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
 // Every family is hookgate_* and lives in our own Registry (never prom-client's
 // global one), so two gateways in one test process do not share counters.
 // Counters move with the events they count; store-derived gauges (backlog,
-// sizes) are computed when scraped, so they are true even after a restart.
+// sizes) are read from the store, so they are true even after a restart. That
+// read costs the same whatever the backlog (the store keeps the counts; see
+// BACKLOG_SQL) and runs at most once a second: the oldest ages are worked out
+// from the saved creation times at each scrape, so they stay exact.
 export class Metrics {
 	readonly registry = new Registry()
 	private readonly accepted: Counter<'flow'>
@@ -38,6 +45,10 @@ export class Metrics {
 	private readonly purged: Counter<'kind'>
 	private readonly lastPurge: Gauge
 	private readonly process: ReturnType<typeof processMetrics>
+	private readonly heap = heapTrim()
+	private storeRead: { at: number; backlog: BacklogRow[]; size: { db: number; wal: number } } | null = null
+	/** how many times the store was read (tests: scrapes in a burst share one read) */
+	storeReads = 0
 
 	constructor(private deps: MetricsDeps) {
 		const registers = [this.registry]
@@ -101,9 +112,19 @@ export class Metrics {
 		this.lastPurge.set(Math.round(this.deps.now() / 1000))
 	}
 
-	/** The exposition text; store-derived gauges are read now. */
+	private async fromStore() {
+		const t = performance.now()
+		if (this.storeRead && t - this.storeRead.at < STORE_READ_EVERY_MS) return this.storeRead
+		const [backlog, size] = await Promise.all([this.deps.store.backlog(), this.deps.store.sizeBytes()])
+		this.storeReads++
+		this.storeRead = { at: t, backlog, size }
+		return this.storeRead
+	}
+
+	/** The exposition text. */
 	async text(): Promise<string> {
-		const { store, catalog } = this.deps
+		const { catalog } = this.deps
+		const { backlog, size } = await this.fromStore()
 		const now = this.deps.now()
 		this.backlog.reset()
 		this.oldest.reset()
@@ -115,11 +136,10 @@ export class Metrics {
 				this.oldest.set({ flow: id, endpoint: e.id }, 0)
 			}
 		}
-		for (const r of await store.backlog()) {
+		for (const r of backlog) {
 			this.backlog.set({ flow: r.flow, endpoint: r.endpoint }, r.pending)
 			this.oldest.set({ flow: r.flow, endpoint: r.endpoint }, Math.max(0, now - r.oldestCreatedAt) / 1000)
 		}
-		const size = await store.sizeBytes()
 		this.dbSize.set(size.db)
 		this.walSize.set(size.wal)
 		this.inFlight.set(this.deps.inFlight())
@@ -127,5 +147,8 @@ export class Metrics {
 		return this.registry.metrics()
 	}
 
-	close() { this.process.close() }
+	close() {
+		this.process.close()
+		this.heap.stop()
+	}
 }

@@ -13,6 +13,11 @@ export function processMetrics(registry: Registry) {
 	const start = new Gauge({ name: 'hookgate_process_start_time_seconds', help: 'Start time of the process since the Unix epoch, in seconds', registers })
 	const lag = new Gauge({ name: 'hookgate_process_event_loop_lag_seconds', help: 'Largest event-loop delay seen since the previous scrape, in seconds (sampled every 500 ms)', registers })
 	const hasProc = (() => { try { readdirSync('/proc/self/fd'); return true } catch { return false } })()
+	const hasRollup = (() => { try { readFileSync('/proc/self/smaps_rollup', 'utf8'); return true } catch { return false } })()
+	// RSS counts the mapped executable too (about 50 MB of clean, shared pages);
+	// anonymous memory is what the heap, the allocator and SQLite's cache hold
+	const anon = hasRollup ? new Gauge({ name: 'hookgate_process_anonymous_memory_bytes', help: 'Anonymous (private, not file-backed) resident memory in bytes, from /proc/self/smaps_rollup', registers }) : null
+	let anonReadAt = -Infinity
 	const fds = hasProc ? new Gauge({ name: 'hookgate_process_open_fds', help: 'Number of open file descriptors', registers }) : null
 	const maxFds = hasProc ? new Gauge({ name: 'hookgate_process_max_fds', help: 'Maximum number of open file descriptors', registers }) : null
 
@@ -31,6 +36,14 @@ export function processMetrics(registry: Registry) {
 	return {
 		refresh() {
 			rss.set(process.memoryUsage().rss)
+			// the kernel walks every mapping for this file: at most once a second
+			if (anon && performance.now() - anonReadAt >= 1000) {
+				anonReadAt = performance.now()
+				try {
+					const m = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))
+					if (m) anon.set(Number(m[1]) * 1024)
+				} catch {}
+			}
 			const u = process.cpuUsage()
 			cpu.reset()
 			cpu.inc((u.user + u.system) / 1e6)

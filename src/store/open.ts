@@ -88,7 +88,9 @@ export function applyPragmas(client: Database, opts: OpenOptions) {
 	client.exec('PRAGMA busy_timeout = 5000')
 	client.exec('PRAGMA foreign_keys = ON')
 	client.exec('PRAGMA temp_store = MEMORY')
-	client.exec('PRAGMA cache_size = -32000')
+	// 8 MB of page cache holds the hot index pages; at 32 MB it was a fifth of
+	// the gateway's resident memory, duplicating what the OS caches anyway
+	client.exec('PRAGMA cache_size = -8000')
 	applySizeCap(client, opts.maxSizeBytes)
 }
 

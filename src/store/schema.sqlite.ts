@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 // Times are Unix milliseconds; JSON columns hold compact JSON text.
@@ -56,7 +57,19 @@ export const deliveries = sqliteTable('deliveries', {
 	index('deliveries_claim').on(t.flow, t.endpoint, t.status, t.nextAttemptAt),
 	index('deliveries_event').on(t.eventPk),
 	index('deliveries_status_updated').on(t.status, t.updatedAt),
+	// the oldest pending job of an endpoint in one seek, for /metrics; holds pending rows only
+	index('deliveries_pending_age').on(t.flow, t.endpoint, t.createdAt).where(sql`status = 'pending'`),
 ])
+
+// Pending jobs per endpoint, kept by triggers on deliveries (migration 0002), so
+// /metrics reads the backlog without counting it. Triggers, not the code,
+// keep it: every path that moves a job (ingest, claim, completion, replay,
+// cancel, release, recovery) is covered, including ones added later.
+export const backlog = sqliteTable('backlog', {
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	pending: integer('pending').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
 
 export const attempts = sqliteTable('attempts', {
 	pk: integer('pk').primaryKey({ autoIncrement: true }),

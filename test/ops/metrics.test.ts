@@ -100,6 +100,11 @@ test('every metric family is hookgate_* and follows the Prometheus naming conven
 		for (const n of ['hookgate_process_resident_memory_bytes', 'hookgate_process_cpu_seconds_total', 'hookgate_process_open_fds',
 			'hookgate_process_start_time_seconds', 'hookgate_process_event_loop_lag_seconds']) expect(names).toContain(n)
 		expect(sample(m, 'hookgate_process_resident_memory_bytes')).toBeGreaterThan(1 << 20)
+		if (process.platform === 'linux') {
+			expect(names).toContain('hookgate_process_anonymous_memory_bytes')
+			expect(sample(m, 'hookgate_process_anonymous_memory_bytes')).toBeGreaterThan(1 << 20)
+			expect(sample(m, 'hookgate_process_anonymous_memory_bytes')).toBeLessThan(sample(m, 'hookgate_process_resident_memory_bytes'))
+		}
 		expect(Math.abs(sample(m, 'hookgate_process_start_time_seconds') - Date.now() / 1000)).toBeLessThan(3600)
 	} finally {
 		await gw.stop()
