@@ -5,7 +5,7 @@ import { type Loc, setQuery } from '../router'
 import { useScope } from '../scope'
 import { type Counts, type Flow, STATUSES, type Status } from '../types'
 
-export function Filters({ loc, flows, counts }: { loc: Loc; flows: Flow[]; counts: Counts }) {
+export function Filters({ loc, flows, counts }: { loc: Loc; flows: Flow[]; counts: Counts | null }) {
 	const scope = useScope()
 	const q = loc.query
 	const set = (k: string, v: string) => {
@@ -32,7 +32,7 @@ export function Filters({ loc, flows, counts }: { loc: Loc; flows: Flow[]; count
 			<div class="chips" role="group" aria-label="Status">
 				{STATUSES.map((s) => (
 					<button type="button" key={s} class={`chip s-${s}`} aria-pressed={statuses.has(s)} onClick={() => toggle(s)}>
-						{s} <span class="count">{counts[s]}</span>
+						{s} {counts && <span class="count">{counts[s]}</span>}
 					</button>
 				))}
 			</div>

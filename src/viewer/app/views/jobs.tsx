@@ -34,6 +34,8 @@ export function JobsView({ loc }: { loc: Loc }) {
 	const [loading, setLoading] = useState(true)
 	const [error, setError] = useState<unknown>(null)
 	const [flows, setFlows] = useState<Flow[]>([])
+	// no figure beats a wrong one: the chips show counts only once flows have loaded
+	const [flowsLoaded, setFlowsLoaded] = useState(false)
 	const [selected, setSelected] = useState(-1)
 	const [fresh, setFresh] = useState(0)
 	const [notice, setNotice] = useState<string | null>(null)
@@ -50,7 +52,7 @@ export function JobsView({ loc }: { loc: Loc }) {
 		if (!force && Date.now() - flowsAt.current < 10_000) return
 		flowsAt.current = Date.now()
 		const p = scope.flow ? api<Flow>('GET', `/flows/${encodeURIComponent(scope.flow)}`).then((f) => [f]) : api<{ items: Flow[] }>('GET', '/flows').then((r) => r.items)
-		p.then(setFlows).catch(() => {})
+		p.then((f) => { setFlows(f); setFlowsLoaded(true) }).catch(() => {})
 	}, [scope.flow])
 
 	const load = useCallback(async () => {
@@ -170,7 +172,7 @@ export function JobsView({ loc }: { loc: Loc }) {
 		return () => document.removeEventListener('keydown', onKey)
 	}, [scope])
 
-	const counts = useMemo(() => sumCounts(filters.flow ? flows.filter((f) => f.id === filters.flow) : flows), [flows, filters.flow])
+	const counts = useMemo(() => flowsLoaded ? sumCounts(filters.flow ? flows.filter((f) => f.id === filters.flow) : flows) : null, [flows, flowsLoaded, filters.flow])
 
 	return (
 		<main class={`page jobs ${openId ? 'with-panel' : ''}`}>
