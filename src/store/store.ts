@@ -131,6 +131,10 @@ export interface Store {
 	// dispatch
 	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number): Promise<ClaimedJob[]>
 	nextDue(flow: string, endpoint: string): Promise<number | null>
+	/** nextDue of each [flow, endpoint], in order: the dispatcher's once-a-second sweep */
+	nextDueAll(targets: Array<[string, string]>): Promise<Array<number | null>>
+	/** the wall clock stepped: move due times and leases of rows written up to `writtenUpTo` (null: all) by deltaMs */
+	shiftDue(deltaMs: number, writtenUpTo: number | null): Promise<number>
 	events(pks: number[]): Promise<Map<number, StoredEvent & { pk: number }>>
 	complete(items: Completion[]): Promise<void>
 	recoverInFlight(now: number): Promise<number>

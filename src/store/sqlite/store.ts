@@ -67,6 +67,8 @@ export class SqliteStore implements Store {
 		return this.writes.run(() => this.dispatch.claim(flow, endpoint, limit, now, leaseUntil))
 	}
 	async nextDue(flow: string, endpoint: string) { return this.dispatch.nextDue(flow, endpoint) }
+	async nextDueAll(targets: Array<[string, string]>) { return this.dispatch.nextDueAll(targets) }
+	shiftDue(deltaMs: number, writtenUpTo: number | null) { return this.writes.run(() => this.dispatch.shiftDue(deltaMs, writtenUpTo)) }
 	async events(pks: number[]) { return this.dispatch.events(pks) }
 	complete(items: Parameters<DispatchQueries['complete']>[0]) { return this.writes.run(() => this.dispatch.complete(items)) }
 	async recoverInFlight(now: number) { return this.dispatch.recoverInFlight(now) }
