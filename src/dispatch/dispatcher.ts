@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog'
 import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
+import { ClaimedBuffer } from './claimed'
 import { JumpDetector } from './clock'
 import { CompletionWriter } from './completions'
 import { attemptDelivery, LEASE_MARGIN_MS, type AttemptDeps } from './deliver'
@@ -62,14 +63,7 @@ export class Dispatcher {
 	private inflight = new Map<string, number>()
 	private inflightTotal = 0
 	private inflightJobs = new Map<number, Promise<void>>()
-	/**
-	 * Claimed jobs waiting for a slot, per endpoint: claims run ahead of the
-	 * slots (up to one more round), so a finished try starts the next one at
-	 * once instead of waiting for a claim's commit.
-	 */
-	private ready = new Map<string, Array<{ job: ClaimedJob; event: StoredEvent | undefined }>>()
-	private readyTotal = 0
-	private pumpFrom = 0
+	private ready = new ClaimedBuffer()
 	private abandoned = new Set<number>()
 	private wakeRequested = false
 	private waker: (() => void) | null = null
@@ -96,7 +90,7 @@ export class Dispatcher {
 	get alive() { return this.running }
 	get inFlight() { return this.inflightTotal }
 	/** claimed and waiting for a slot */
-	get claimedAhead() { return this.readyTotal }
+	get claimedAhead() { return this.ready.size }
 
 	async start() {
 		const recovered = await this.deps.store.recoverInFlight(this.deps.now())
@@ -151,14 +145,15 @@ export class Dispatcher {
 		while (this.running) {
 			this.wakeRequested = false
 			this.lastLoopAt = Date.now()
-			const targets = this.targets()
-			// rotate the starting endpoint so no endpoint always claims first
-			rotate = (rotate + 1) % Math.max(targets.length, 1)
 			let earliest: number
 			try {
+				const targets = this.targets()
+				// rotate the starting endpoint so no endpoint always claims first
+				rotate = (rotate + 1) % Math.max(targets.length, 1)
 				earliest = await this.pass(targets, rotate, this.deps.now())
 			} catch (err) {
-				// a store that cannot write (disk full, a fault) must not stop delivery for good: try again shortly
+				// a store that cannot write (disk full, a fault) or anything unforeseen must not stop delivery
+				// for good: the loop is the only thing that starts tries, so it goes on, a second later
 				this.deps.log.error({ err: String(err) }, 'dispatcher pass failed; trying again in a second')
 				this.due.forget()
 				earliest = this.deps.now() + STORE_RETRY_MS
@@ -201,7 +196,7 @@ export class Dispatcher {
 				const k = key(plans[i].flow, plans[i].endpoint.id)
 				if (jobs.length > 0) {
 					plans[i].bucket?.take(jobs.length, mono)
-					await this.launch(jobs)
+					await this.launch(k, jobs)
 				}
 				unused += plans[i].free - jobs.length
 				if (jobs.length === plans[i].free) {
@@ -230,14 +225,14 @@ export class Dispatcher {
 			const bucket = buckets[i]
 			return {
 				cap: this.deps.catalog.concurrency(endpoint),
-				held: (this.inflight.get(k) ?? 0) + (this.ready.get(k)?.length ?? 0),
+				held: (this.inflight.get(k) ?? 0) + this.ready.held(k),
 				due: this.due.get(k),
 				// rate limits run on the monotonic clock: a step of the wall clock neither empties nor fills them
 				tokens: bucket ? bucket.available(mono) : null,
 				tokenWaitMs: bucket ? bucket.waitMs(mono) : 0,
 			}
 		})
-		const budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.readyTotal
+		const budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.ready.size
 		const pass = planClaims(candidates, budget, now, SWEEP_MS, CHUNK)
 		const plans = pass.claims.map(([i, free]) => {
 			const { flow, endpoint } = ordered[i]
@@ -263,18 +258,20 @@ export class Dispatcher {
 		})
 	}
 
-	private async launch(jobs: ClaimedJob[]) {
+	private async launch(k: string, jobs: ClaimedJob[]) {
 		const missing = jobs.map((j) => j.eventPk).filter((pk) => !this.eventCache.has(pk))
-		const loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
+		let loaded: Map<number, StoredEvent>
+		try {
+			loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
+		} catch (err) {
+			// claimed but not startable: back to pending at once rather than waiting out the lease
+			await this.deps.store.release(jobs.map((j) => j.pk), this.deps.now())
+			this.due.forgetOne(k)
+			throw err
+		}
 		// an event fanned out to several endpoints is read once, not once per endpoint
 		for (const [pk, e] of loaded) this.eventCache.set(pk, e)
-		for (const job of jobs) {
-			const k = key(job.flow, job.endpoint)
-			let queue = this.ready.get(k)
-			if (!queue) this.ready.set(k, queue = [])
-			queue.push({ job, event: this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk) })
-			this.readyTotal++
-		}
+		for (const job of jobs) this.ready.push(k, { job, event: this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk) })
 		this.pump()
 	}
 
@@ -282,12 +279,9 @@ export class Dispatcher {
 	private pump() {
 		if (!this.running) return
 		const limit = this.deps.catalog.config.delivery.concurrency
-		const keys = [...this.ready.keys()]
-		this.pumpFrom = (this.pumpFrom + 1) % Math.max(keys.length, 1)
-		for (let i = 0; i < keys.length && this.inflightTotal < limit; i++) {
-			const k = keys[(i + this.pumpFrom) % keys.length]
-			const queue = this.ready.get(k)!
-			const { flow, endpoint: id } = queue[0].job
+		for (const k of this.ready.rotation()) {
+			if (this.inflightTotal >= limit) break
+			const { flow, endpoint: id } = this.ready.first(k)!.job
 			const endpoint = this.deps.catalog.endpoint(flow, id)
 			if (!endpoint || !this.deps.catalog.isEnabled(flow, endpoint)) {
 				// switched off or removed while waiting for a slot: back to pending, visible
@@ -295,20 +289,17 @@ export class Dispatcher {
 				continue
 			}
 			const cap = this.deps.catalog.concurrency(endpoint)
-			while (queue.length > 0 && (this.inflight.get(k) ?? 0) < cap && this.inflightTotal < limit) {
-				const { job, event } = queue.shift()!
-				this.readyTotal--
+			while (this.ready.held(k) > 0 && (this.inflight.get(k) ?? 0) < cap && this.inflightTotal < limit) {
+				const { job, event } = this.ready.shift(k)!
 				this.begin(k, job, event)
 			}
-			if (queue.length === 0) this.ready.delete(k)
 		}
 	}
 
-	private dropReady(k: string) {
-		const queue = this.ready.get(k) ?? []
-		this.ready.delete(k)
-		this.readyTotal -= queue.length
-		this.due.forgetOne(k)
+	private dropReady(k?: string) {
+		const queue = this.ready.take(k)
+		if (k === undefined) this.due.forget()
+		else this.due.forgetOne(k)
 		if (queue.length > 0) this.deps.store.release(queue.map((r) => r.job.pk), this.deps.now()).catch((err) => {
 			this.deps.log.error({ err: String(err) }, 'could not put claimed jobs back; they are due again after their lease')
 		})
@@ -366,7 +357,7 @@ export class Dispatcher {
 		this.wake()
 		await this.loopDone
 		// claimed but never started: back to pending at once
-		for (const k of [...this.ready.keys()]) this.dropReady(k)
+		this.dropReady()
 		const all = Promise.all([...this.inflightJobs.values()])
 		let timer: ReturnType<typeof setTimeout> | undefined
 		await Promise.race([all, new Promise((r) => { timer = setTimeout(r, graceMs) })])
