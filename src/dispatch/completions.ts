@@ -4,13 +4,21 @@ import type { Completion } from '../store/types'
 // Finished tries are written in batches: every try that ends while one batch is
 // being committed goes into the next. A failed write keeps its batch and tries
 // again, so a finished try is recorded once the store takes writes again.
+// `stamp` sets each item's times just before the write, so a retry's due time
+// is counted from the clock as it is when the row is written (a step of the
+// wall clock between the try's end and the write moves it with the rest).
 // `onWritten` hears of each batch after its commit: only then is a retry
 // pending where a pass can see it.
 export class CompletionWriter<C extends Completion = Completion> {
 	private queue: C[] = []
 	private flushing: Promise<void> | null = null
 
-	constructor(private store: Store, private log: { error(o: object, m: string): void }, private onWritten: (batch: C[]) => void = () => {}) {}
+	constructor(
+		private store: Store,
+		private log: { error(o: object, m: string): void },
+		private onWritten: (batch: C[]) => void = () => {},
+		private stamp: (c: C) => void = () => {},
+	) {}
 
 	push(c: C) {
 		this.queue.push(c)
@@ -26,6 +34,7 @@ export class CompletionWriter<C extends Completion = Completion> {
 		const batch = this.queue.splice(0, this.queue.length)
 		let written = false
 		try {
+			for (const c of batch) this.stamp(c)
 			if (batch.length > 0) await this.store.complete(batch)
 			written = batch.length > 0
 		} catch (err) {

@@ -3,7 +3,7 @@ import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
 import { ClaimedBuffer } from './claimed'
-import { JumpDetector } from './clock'
+import { JumpDetector, type Jump } from './clock'
 import { CompletionWriter } from './completions'
 import { attemptDelivery, LEASE_MARGIN_MS, type AttemptDeps } from './deliver'
 import { DueHints } from './due'
@@ -31,7 +31,8 @@ const RECLAIM_EVERY_MS = 60_000
 const CHUNK = 100
 const EVENT_CACHE = 20_000
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
-type PendingCompletion = Completion & { hint: string }
+/** a finished try on its way to the store: `hint` names its endpoint, `delayMs` its retry's delay */
+type PendingCompletion = Completion & { hint: string; delayMs: number }
 
 // Must hold: a job due at T starts by T + 1 s whenever the caps and the rate
 // limit leave a slot, whatever else happens in the process.
@@ -77,12 +78,17 @@ export class Dispatcher {
 	private lastReclaim: number
 	private lastSweep = -Infinity
 	private clock: JumpDetector
+	private steps: Jump[] = []
 
 	constructor(private deps: DispatcherDeps) {
 		this.mono = deps.monotonic ?? (() => performance.now())
 		this.lastReclaim = this.mono()
 		this.clock = new JumpDetector(deps.now, this.mono)
-		this.completions = new CompletionWriter<PendingCompletion>(deps.store, deps.log, (batch) => this.written(batch))
+		this.completions = new CompletionWriter<PendingCompletion>(deps.store, deps.log, (batch) => this.written(batch), (c) => {
+			const now = this.deps.now()
+			c.now = now
+			c.nextAttemptAt = c.status === 'pending' ? now + c.delayMs : now
+		})
 		deps.store.onCommitted((events) => this.remember(events))
 		deps.catalog.onChange(() => this.notify())
 	}
@@ -165,11 +171,15 @@ export class Dispatcher {
 	/** One pass: claim within the caps, start what was claimed; returns when to look again. */
 	private async pass(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number): Promise<number> {
 		const jump = this.clock.check()
-		if (jump) {
+		if (jump) this.steps.push(jump)
+		while (this.steps.length > 0) {
 			// rows written after the step (ingest meanwhile) already carry the new clock; for a step back they
-			// cannot be told apart, and moving them too makes them at most early, never stranded
-			const moved = await this.deps.store.shiftDue(jump.deltaMs, jump.deltaMs > 0 ? jump.oldNow : null)
-			this.deps.log.warn({ deltaMs: Math.round(jump.deltaMs), moved }, 'the wall clock stepped; due times moved with it')
+			// cannot be told apart, and moving them too makes them at most early, never stranded. A step whose
+			// move failed (the store) stays here for the next pass.
+			const step = this.steps[0]
+			const moved = await this.deps.store.shiftDue(step.deltaMs, step.deltaMs > 0 ? step.oldNow : null)
+			this.steps.shift()
+			this.deps.log.warn({ deltaMs: Math.round(step.deltaMs), moved }, 'the wall clock stepped; due times moved with it')
 			this.due.forget()
 		}
 		const mono = this.mono()
@@ -341,7 +351,8 @@ export class Dispatcher {
 			schedule: catalog.retrySchedule(view.flow, endpoint), attemptsMade: n - job.scheduleBase, jitter: cfg.jitter,
 			random: this.deps.random, retryAfterMs: outcome.retryAfterMs, maxRetryAfterMs: cfg.maxRetryAfterMs,
 		}))
-		const c: PendingCompletion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: v.status === 'pending' ? now + v.delayMs : now, now, hint: key(job.flow, job.endpoint) }
+		const delayMs = v.status === 'pending' ? v.delayMs : 0
+		const c: PendingCompletion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: now + delayMs, now, hint: key(job.flow, job.endpoint), delayMs }
 		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
 		// a failed health write must not lose the try itself: that is recorded below either way
 		if (health.changed) await catalog.saveState(health.state).catch((err) => this.deps.log.error({ err: String(err) }, 'could not save endpoint health'))

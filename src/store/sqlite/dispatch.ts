@@ -65,8 +65,9 @@ export class DispatchQueries {
 	 * null moves them all.
 	 */
 	shiftDue(deltaMs: number, writtenUpTo: number | null): number {
-		return this.client.prepare(`UPDATE deliveries SET next_attempt_at = next_attempt_at + ?
-			WHERE status IN ('pending', 'delivering') AND (? IS NULL OR updated_at <= ?)`).run(deltaMs, writtenUpTo, writtenUpTo).changes
+		// updated_at moves too, so a later step tells these rows by the clock they now follow
+		return this.client.prepare(`UPDATE deliveries SET next_attempt_at = next_attempt_at + ?1, updated_at = updated_at + ?1
+			WHERE status IN ('pending', 'delivering') AND (?2 IS NULL OR updated_at <= ?2)`).run(deltaMs, writtenUpTo).changes
 	}
 
 	events(pks: number[]): Map<number, StoredEvent & { pk: number }> {
