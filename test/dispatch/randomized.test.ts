@@ -5,7 +5,7 @@
 // than 1 s while its endpoint was on and had a free slot, without a try.
 //
 //   scripts/randomized-dispatch.sh 5000        (make chaos; HOOKGATE_SCENARIOS=5000 bun test this file)
-//   HOOKGATE_SEED=1234 [HOOKGATE_SHRINK=1] …   (replay a failure, shrink it to a smallest scenario)
+//   HOOKGATE_SEED=1234 [HOOKGATE_SHRINK=1] …   (replay a failure; then one by one, shrinking the first failure)
 //   HOOKGATE_PARALLEL=8                         (scenarios side by side, each its own gateway)
 //   HOOKGATE_ONLY=N                             (only scenario N of the seed, SCENARIOS times)
 import { Database } from 'bun:sqlite'
@@ -260,9 +260,10 @@ test(`randomized: no due job waits more than ${LIMIT_MS} ms for a free slot (${S
 	if (failures.length > 0) {
 		const { index, violations } = failures[0]
 		console.error(`randomized dispatcher test failed with seed ${SEED} (scenario ${index}): rerun with HOOKGATE_SEED=${SEED}; `
-			+ `HOOKGATE_SHRINK=1 shrinks it to a smallest failing scenario\n${JSON.stringify(scenarios[index])}`)
+			+ `HOOKGATE_SHRINK=1 also runs them one by one and shrinks the first failure\n${JSON.stringify(scenarios[index])}`)
 		if (process.env.HOOKGATE_SHRINK !== undefined) {
-			await fc.assert(fc.asyncProperty(scenario, async (sc) => (await run(sc)).length === 0), { seed: SEED, examples: [[scenarios[index]]], numRuns: 1 })
+			// one at a time under fast-check's own runner, which shrinks the first failure it meets
+			await fc.assert(fc.asyncProperty(scenario, async (sc) => (await run(sc)).length === 0), { seed: SEED, numRuns: SCENARIOS, verbose: true })
 		}
 		throw new Error(`jobs waited past their due time with a free slot: ${JSON.stringify(violations.slice(0, 5))}`)
 	}
