@@ -7,4 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HOOKGATE_SCENARIOS="${1:-${HOOKGATE_SCENARIOS:-5000}}"
+# scenarios side by side, each with its own gateway and file; most of a scenario is waiting
+export HOOKGATE_PARALLEL="${HOOKGATE_PARALLEL:-16}"
 exec node_modules/.bin/bun test test/dispatch/randomized.test.ts
