@@ -23,6 +23,7 @@ export const FIGURES = [
 	'claim, small backlog',
 	'claim, large backlog',
 	'claim ratio',
+	'sweep, 1,000 endpoints',
 	'retry storm CPU waiting',
 	'retry storm schedule',
 	'ingest p99 during purge',

@@ -27,7 +27,7 @@ export async function clockPart(o: { scenarios: number }): Promise<PartResult> {
 	if (files.length > 0) {
 		const t0 = performance.now()
 		const proc = Bun.spawn([process.execPath, 'test', '--timeout', '0', ...files.map((f) => `./${f}`)], {
-			cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env: { ...process.env, HOOKGATE_SCENARIOS: String(o.scenarios) },
+			cwd: ROOT, stdout: 'pipe', stderr: 'pipe', env: { HOOKGATE_PARALLEL: '16', ...process.env, HOOKGATE_SCENARIOS: String(o.scenarios) },
 		})
 		const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()])
 		const code = await proc.exited

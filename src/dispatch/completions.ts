@@ -4,13 +4,23 @@ import type { Completion } from '../store/types'
 // Finished tries are written in batches: every try that ends while one batch is
 // being committed goes into the next. A failed write keeps its batch and tries
 // again, so a finished try is recorded once the store takes writes again.
-export class CompletionWriter {
-	private queue: Completion[] = []
+// `stamp` sets each item's times just before the write, so a retry's due time
+// is counted from the clock as it is when the row is written (a step of the
+// wall clock between the try's end and the write moves it with the rest).
+// `onWritten` hears of each batch after its commit: only then is a retry
+// pending where a pass can see it.
+export class CompletionWriter<C extends Completion = Completion> {
+	private queue: C[] = []
 	private flushing: Promise<void> | null = null
 
-	constructor(private store: Store, private log: { error(o: object, m: string): void }) {}
+	constructor(
+		private store: Store,
+		private log: { error(o: object, m: string): void },
+		private onWritten: (batch: C[]) => void = () => {},
+		private stamp: (c: C) => void = () => {},
+	) {}
 
-	push(c: Completion) {
+	push(c: C) {
 		this.queue.push(c)
 		this.schedule()
 	}
@@ -22,13 +32,17 @@ export class CompletionWriter {
 
 	private async flush() {
 		const batch = this.queue.splice(0, this.queue.length)
+		let written = false
 		try {
+			for (const c of batch) this.stamp(c)
 			if (batch.length > 0) await this.store.complete(batch)
+			written = batch.length > 0
 		} catch (err) {
 			this.log.error({ err: String(err), jobs: batch.length }, 'could not record finished attempts; will retry')
 			this.queue.unshift(...batch)
 			await new Promise((r) => setTimeout(r, 200))
 		} finally {
+			if (written) this.onWritten(batch)
 			this.flushing = null
 			if (this.queue.length > 0) this.schedule()
 		}

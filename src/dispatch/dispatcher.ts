@@ -2,8 +2,11 @@ import type { Catalog } from '../catalog'
 import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
+import { ClaimedBuffer } from './claimed'
+import { JumpDetector, type Jump } from './clock'
 import { CompletionWriter } from './completions'
 import { attemptDelivery, LEASE_MARGIN_MS, type AttemptDeps } from './deliver'
+import { DueHints } from './due'
 import { EventCache } from './event-cache'
 import { afterAttempt, verdict } from './health'
 import { nextDelay } from './retry'
@@ -17,49 +20,74 @@ export interface DispatcherDeps extends AttemptDeps {
 	log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
 	/** observes every finished attempt (metrics) */
 	onAttempt?: (flow: string, endpoint: string, c: Completion, ids: { delivery: string; event: string }) => void
+	/** a clock that never steps (tests inject one beside `now`); performance.now() by default */
+	monotonic?: () => number
 }
 
-const MAX_SLEEP_MS = 30_000
+/** Every enabled endpoint's due time is read from the store at least this often, and the loop sleeps no longer. */
+export const SWEEP_MS = 500
 const STORE_RETRY_MS = 1000
 const RECLAIM_EVERY_MS = 60_000
 const CHUNK = 100
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
+/** a finished try on its way to the store: `hint` names its endpoint, `delayMs` its retry's delay */
+type PendingCompletion = Completion & { hint: string; delayMs: number }
 
-// Claims due jobs per endpoint within the global and per-endpoint caps, runs
-// each try, and writes finished tries in batches. It sleeps until the next due
-// time (capped) unless ingest, a finished try or a config change wakes it.
+// Must hold: a job due at T starts by T + 1 s whenever the caps and the rate
+// limit leave a slot, whatever else happens in the process.
+//
+// The loop, one state at a time:
+// - pass: if the wall clock stepped (compared with the monotonic clock), move
+//   stored due times with it and forget every hint. If SWEEP_MS went by since
+//   the last sweep, read every enabled endpoint's next due time from the store
+//   (one statement, an indexed MIN each). Then claim, per endpoint whose hint
+//   says due (or unknown), as many jobs as the caps and its rate allow, in one
+//   transaction; put them in the buffer of claimed jobs (`ready`) and start what
+//   the caps allow (`pump`). An endpoint whose claim did not fill up gets its
+//   next due time read again.
+// - sleeping: until the earliest hinted due time or rate-limit token, and never
+//   longer than SWEEP_MS. Ingest commits, written completions, finished tries
+//   and notify() (replay, enable, reload, a health change) wake it at once.
+// - stopped: no claims; the buffer goes back to pending, tries in flight get
+//   the grace, then go back to pending too.
+// A try runs outside the loop: deliver → verdict → health → completion queue;
+// a finished try frees its slot and pumps the buffer at once.
+//
+// The `due` hints only ever make an endpoint look sooner than the store says:
+// ingest, completions (after their commit) and releases lower them; notify()
+// forgets them; a read that raced with a lowering keeps the lower (see due.ts);
+// and the sweep puts any stale "later" right within SWEEP_MS.
 export class Dispatcher {
 	private running = false
 	private loopDone: Promise<void> = Promise.resolve()
 	private inflight = new Map<string, number>()
 	private inflightTotal = 0
 	private inflightJobs = new Map<number, Promise<void>>()
-	/**
-	 * Claimed jobs waiting for a slot, per endpoint: claims run ahead of the
-	 * slots (up to one more round), so a finished try starts the next one at
-	 * once instead of waiting for a claim's commit.
-	 */
-	private ready = new Map<string, Array<{ job: ClaimedJob; event: StoredEvent | undefined }>>()
-	private readyTotal = 0
-	private pumpFrom = 0
+	private ready = new ClaimedBuffer()
 	private abandoned = new Set<number>()
 	private wakeRequested = false
 	private waker: (() => void) | null = null
-	private completions: CompletionWriter
+	private completions: CompletionWriter<PendingCompletion>
 	private eventCache = new EventCache()
 	private buckets = new Map<string, TokenBucket>()
-	/**
-	 * The next due time of each endpoint as far as this process knows (Infinity:
-	 * nothing pending). Absent means unknown: the next pass claims to find out.
-	 * Ingest and finished tries keep it current; anything else (a replay, an
-	 * enable, a reload) calls notify(), which forgets it all.
-	 */
-	private due = new Map<string, number>()
+	/** each endpoint's next due time as far as this process knows: a hint, see due.ts */
+	private due = new DueHints()
 	lastLoopAt = 0
-	private lastReclaim = 0
+	private mono: () => number
+	private lastReclaim: number
+	private lastSweep = -Infinity
+	private clock: JumpDetector
+	private steps: Jump[] = []
 
 	constructor(private deps: DispatcherDeps) {
-		this.completions = new CompletionWriter(deps.store, deps.log)
+		this.mono = deps.monotonic ?? (() => performance.now())
+		this.lastReclaim = this.mono()
+		this.clock = new JumpDetector(deps.now, this.mono)
+		this.completions = new CompletionWriter<PendingCompletion>(deps.store, deps.log, (batch) => this.written(batch), (c) => {
+			const now = this.deps.now()
+			c.now = now
+			c.nextAttemptAt = c.status === 'pending' ? now + c.delayMs : now
+		})
 		deps.store.onCommitted((events) => this.remember(events))
 		deps.catalog.onChange(() => this.notify())
 	}
@@ -67,7 +95,7 @@ export class Dispatcher {
 	get alive() { return this.running }
 	get inFlight() { return this.inflightTotal }
 	/** claimed and waiting for a slot */
-	get claimedAhead() { return this.readyTotal }
+	get claimedAhead() { return this.ready.size }
 
 	async start() {
 		const recovered = await this.deps.store.recoverInFlight(this.deps.now())
@@ -79,9 +107,9 @@ export class Dispatcher {
 		})
 	}
 
-	/** Something outside changed jobs (replay, enable, reload): forget what is known to be due, look again. */
+	/** Something outside changed jobs (replay, enable, reload), and committed: forget what is known to be due, look again. */
 	notify() {
-		this.due.clear()
+		this.due.forget()
 		this.wake()
 	}
 
@@ -97,9 +125,16 @@ export class Dispatcher {
 			if (!e.stored) continue
 			// only what a claim will need: an event with no job is never read again
 			this.eventCache.set(e.stored.pk, e.stored, e.deliveries.length)
-			for (const d of e.deliveries) this.due.set(key(e.stored.flow, d.endpoint), e.stored.acceptedAt)
+			for (const d of e.deliveries) this.due.lower(key(e.stored.flow, d.endpoint), e.stored.acceptedAt)
 		}
 		this.wake()
+	}
+
+	/** Finished tries are in the store: a retry is pending now, where a pass can see it. */
+	private written(batch: PendingCompletion[]) {
+		let retry = false
+		for (const c of batch) if (c.status === 'pending') { this.due.lower(c.hint, c.nextAttemptAt); retry = true }
+		if (retry) this.wake()
 	}
 
 	private targets(): Array<{ flow: string; endpoint: EndpointConfig }> {
@@ -116,16 +151,17 @@ export class Dispatcher {
 		while (this.running) {
 			this.wakeRequested = false
 			this.lastLoopAt = Date.now()
-			const targets = this.targets()
-			// rotate the starting endpoint so no endpoint always claims first
-			rotate = (rotate + 1) % Math.max(targets.length, 1)
 			let earliest: number
 			try {
+				const targets = this.targets()
+				// rotate the starting endpoint so no endpoint always claims first
+				rotate = (rotate + 1) % Math.max(targets.length, 1)
 				earliest = await this.pass(targets, rotate, this.deps.now())
 			} catch (err) {
-				// a store that cannot write (disk full, a fault) must not stop delivery for good: try again shortly
+				// a store that cannot write (disk full, a fault) or anything unforeseen must not stop delivery
+				// for good: the loop is the only thing that starts tries, so it goes on, a second later
 				this.deps.log.error({ err: String(err) }, 'dispatcher pass failed; trying again in a second')
-				this.due.clear()
+				this.due.forget()
 				earliest = this.deps.now() + STORE_RETRY_MS
 			}
 			await this.sleepUntil(earliest)
@@ -134,39 +170,64 @@ export class Dispatcher {
 
 	/** One pass: claim within the caps, start what was claimed; returns when to look again. */
 	private async pass(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number): Promise<number> {
-		if (now - this.lastReclaim >= RECLAIM_EVERY_MS) {
+		const jump = this.clock.check()
+		if (jump) this.steps.push(jump)
+		while (this.steps.length > 0) {
+			// rows written after the step (ingest meanwhile) already carry the new clock; for a step back they
+			// cannot be told apart, and moving them too makes them at most early, never stranded. A step whose
+			// move failed (the store) stays here for the next pass.
+			const step = this.steps[0]
+			const moved = await this.deps.store.shiftDue(step.deltaMs, step.deltaMs > 0 ? step.oldNow : null)
+			this.steps.shift()
+			this.deps.log.warn({ deltaMs: Math.round(step.deltaMs), moved }, 'the wall clock stepped; due times moved with it')
+			this.due.forget()
+		}
+		const mono = this.mono()
+		if (mono - this.lastReclaim >= RECLAIM_EVERY_MS) {
 			// a job whose lease ran out was lost by whoever claimed it (a try that died): due again
-			this.lastReclaim = now
-			if (await this.deps.store.reclaimExpired(now) > 0) this.due.clear()
+			this.lastReclaim = mono
+			if (await this.deps.store.reclaimExpired(now) > 0) this.due.forget()
 		}
-		const { plans, earliest: planned, starved } = this.plan(targets, rotate, now)
-		// every claim of this pass goes into one transaction (the store's write queue)
-		const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
-		let earliest = planned
-		let unused = 0
-		for (let i = 0; i < plans.length; i++) {
-			const jobs = claimed[i]
-			const k = key(plans[i].flow, plans[i].endpoint.id)
-			if (jobs.length > 0) {
-				plans[i].bucket?.take(jobs.length, now)
-				await this.launch(jobs)
+		const ticket = this.due.begin()
+		try {
+			if (mono - this.lastSweep >= SWEEP_MS) {
+				// the hints are only hints: read the truth for every enabled endpoint
+				this.lastSweep = mono
+				const found = await this.deps.store.nextDueAll(targets.map((t) => [t.flow, t.endpoint.id]))
+				targets.forEach((t, i) => this.due.settle(ticket, key(t.flow, t.endpoint.id), found[i]))
 			}
-			unused += plans[i].free - jobs.length
-			if (jobs.length === plans[i].free) {
-				this.due.delete(k)
-				earliest = now
-			} else {
-				const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
-				if (!this.due.has(k)) this.due.set(k, due ?? Infinity)
-				if (due !== null) earliest = Math.min(earliest, due)
+			const { plans, earliest: planned, starved } = this.plan(targets, rotate, now, mono)
+			// every claim of this pass goes into one transaction (the store's write queue)
+			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
+			let earliest = planned
+			let unused = 0
+			for (let i = 0; i < plans.length; i++) {
+				const jobs = claimed[i]
+				const k = key(plans[i].flow, plans[i].endpoint.id)
+				if (jobs.length > 0) {
+					plans[i].bucket?.take(jobs.length, mono)
+					await this.launch(k, jobs)
+				}
+				unused += plans[i].free - jobs.length
+				if (jobs.length === plans[i].free) {
+					// filled up: there may well be more, look again next pass
+					this.due.forgetOne(k)
+					earliest = now
+				} else {
+					const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
+					this.due.settle(ticket, k, due)
+					if (due !== null) earliest = Math.min(earliest, due)
+				}
 			}
+			// slots planned for an endpoint with less to do than its share go to the others at once
+			return starved && unused > 0 ? now : earliest
+		} finally {
+			this.due.end(ticket)
 		}
-		// slots planned for an endpoint with less to do than its share go to the others at once
-		return starved && unused > 0 ? now : earliest
 	}
 
 	/** What this pass claims, from what is known of each enabled endpoint. */
-	private plan(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number) {
+	private plan(targets: Array<{ flow: string; endpoint: EndpointConfig }>, rotate: number, now: number, mono: number) {
 		const ordered = targets.map((_, i) => targets[(i + rotate) % targets.length])
 		const buckets = ordered.map(({ flow, endpoint }) => this.bucket(key(flow, endpoint.id), endpoint.rateLimit))
 		const candidates: Candidate[] = ordered.map(({ flow, endpoint }, i) => {
@@ -174,14 +235,15 @@ export class Dispatcher {
 			const bucket = buckets[i]
 			return {
 				cap: this.deps.catalog.concurrency(endpoint),
-				held: (this.inflight.get(k) ?? 0) + (this.ready.get(k)?.length ?? 0),
+				held: (this.inflight.get(k) ?? 0) + this.ready.held(k),
 				due: this.due.get(k),
-				tokens: bucket ? bucket.available(now) : null,
-				tokenWaitMs: bucket ? bucket.waitMs(now) : 0,
+				// rate limits run on the monotonic clock: a step of the wall clock neither empties nor fills them
+				tokens: bucket ? bucket.available(mono) : null,
+				tokenWaitMs: bucket ? bucket.waitMs(mono) : 0,
 			}
 		})
-		const budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.readyTotal
-		const pass = planClaims(candidates, budget, now, MAX_SLEEP_MS, CHUNK)
+		const budget = 2 * this.deps.catalog.config.delivery.concurrency - this.inflightTotal - this.ready.size
+		const pass = planClaims(candidates, budget, now, SWEEP_MS, CHUNK)
 		const plans = pass.claims.map(([i, free]) => {
 			const { flow, endpoint } = ordered[i]
 			const lease = now + this.deps.catalog.timeout(this.deps.catalog.flow(flow)?.flow, endpoint) + LEASE_MARGIN_MS
@@ -201,23 +263,27 @@ export class Dispatcher {
 		const wait = t - this.deps.now()
 		if (this.wakeRequested || wait <= 0 || !this.running) return new Promise((r) => setImmediate(r))
 		return new Promise((resolve) => {
-			const timer = setTimeout(() => { this.waker = null; resolve() }, Math.min(wait, MAX_SLEEP_MS))
+			const timer = setTimeout(() => { this.waker = null; resolve() }, Math.min(wait, SWEEP_MS))
 			this.waker = () => { clearTimeout(timer); resolve() }
 		})
 	}
 
-	private async launch(jobs: ClaimedJob[]) {
+	private async launch(k: string, jobs: ClaimedJob[]) {
 		const missing = jobs.map((j) => j.eventPk).filter((pk) => !this.eventCache.has(pk))
-		const loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
+		let loaded: Map<number, StoredEvent>
+		try {
+			loaded = missing.length > 0 ? await this.deps.store.events(missing) : new Map()
+		} catch (err) {
+			// claimed but not startable: back to pending at once rather than waiting out the lease
+			await this.deps.store.release(jobs.map((j) => j.pk), this.deps.now())
+			this.due.forgetOne(k)
+			throw err
+		}
 		// an event fanned out to several endpoints is read once, not once per endpoint
 		for (const [pk, e] of loaded) this.eventCache.set(pk, e)
 		for (const job of jobs) {
-			const k = key(job.flow, job.endpoint)
-			let queue = this.ready.get(k)
-			if (!queue) this.ready.set(k, queue = [])
-			queue.push({ job, event: this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk) })
+			this.ready.push(k, { job, event: this.eventCache.get(job.eventPk) ?? loaded.get(job.eventPk) })
 			this.eventCache.claimed(job.eventPk)
-			this.readyTotal++
 		}
 		this.pump()
 	}
@@ -226,12 +292,9 @@ export class Dispatcher {
 	private pump() {
 		if (!this.running) return
 		const limit = this.deps.catalog.config.delivery.concurrency
-		const keys = [...this.ready.keys()]
-		this.pumpFrom = (this.pumpFrom + 1) % Math.max(keys.length, 1)
-		for (let i = 0; i < keys.length && this.inflightTotal < limit; i++) {
-			const k = keys[(i + this.pumpFrom) % keys.length]
-			const queue = this.ready.get(k)!
-			const { flow, endpoint: id } = queue[0].job
+		for (const k of this.ready.rotation()) {
+			if (this.inflightTotal >= limit) break
+			const { flow, endpoint: id } = this.ready.first(k)!.job
 			const endpoint = this.deps.catalog.endpoint(flow, id)
 			if (!endpoint || !this.deps.catalog.isEnabled(flow, endpoint)) {
 				// switched off or removed while waiting for a slot: back to pending, visible
@@ -239,20 +302,17 @@ export class Dispatcher {
 				continue
 			}
 			const cap = this.deps.catalog.concurrency(endpoint)
-			while (queue.length > 0 && (this.inflight.get(k) ?? 0) < cap && this.inflightTotal < limit) {
-				const { job, event } = queue.shift()!
-				this.readyTotal--
+			while (this.ready.held(k) > 0 && (this.inflight.get(k) ?? 0) < cap && this.inflightTotal < limit) {
+				const { job, event } = this.ready.shift(k)!
 				this.begin(k, job, event)
 			}
-			if (queue.length === 0) this.ready.delete(k)
 		}
 	}
 
-	private dropReady(k: string) {
-		const queue = this.ready.get(k) ?? []
-		this.ready.delete(k)
-		this.readyTotal -= queue.length
-		this.due.delete(k)
+	private dropReady(k?: string) {
+		const queue = this.ready.take(k)
+		if (k === undefined) this.due.forget()
+		else this.due.forgetOne(k)
 		if (queue.length > 0) this.deps.store.release(queue.map((r) => r.job.pk), this.deps.now()).catch((err) => {
 			this.deps.log.error({ err: String(err) }, 'could not put claimed jobs back; they are due again after their lease')
 		})
@@ -281,7 +341,7 @@ export class Dispatcher {
 		if (!view || !endpoint || !event) {
 			// the endpoint left the config while the job was claimed: it waits, visible
 			await this.deps.store.release([job.pk], this.deps.now())
-			this.due.delete(key(job.flow, job.endpoint))
+			this.due.forgetOne(key(job.flow, job.endpoint))
 			return
 		}
 		const n = job.attemptCount + 1
@@ -294,16 +354,12 @@ export class Dispatcher {
 			schedule: catalog.retrySchedule(view.flow, endpoint), attemptsMade: n - job.scheduleBase, jitter: cfg.jitter,
 			random: this.deps.random, retryAfterMs: outcome.retryAfterMs, maxRetryAfterMs: cfg.maxRetryAfterMs,
 		}))
-		const c: Completion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: v.status === 'pending' ? now + v.delayMs : now, now }
+		const delayMs = v.status === 'pending' ? v.delayMs : 0
+		const c: PendingCompletion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: now + delayMs, now, hint: key(job.flow, job.endpoint), delayMs }
 		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
 		// a failed health write must not lose the try itself: that is recorded below either way
 		if (health.changed) await catalog.saveState(health.state).catch((err) => this.deps.log.error({ err: String(err) }, 'could not save endpoint health'))
 		if (health.disabled) this.deps.log.warn({ flow: job.flow, endpoint: job.endpoint, reason: health.disabled }, 'endpoint disabled')
-		if (c.status === 'pending') {
-			const k = key(job.flow, job.endpoint)
-			const known = this.due.get(k)
-			if (known !== undefined) this.due.set(k, Math.min(known, c.nextAttemptAt))
-		}
 		this.deps.onAttempt?.(job.flow, job.endpoint, c, { delivery: job.id, event: event.id })
 		this.completions.push(c)
 	}
@@ -315,7 +371,7 @@ export class Dispatcher {
 		this.wake()
 		await this.loopDone
 		// claimed but never started: back to pending at once
-		for (const k of [...this.ready.keys()]) this.dropReady(k)
+		this.dropReady()
 		const all = Promise.all([...this.inflightJobs.values()])
 		let timer: ReturnType<typeof setTimeout> | undefined
 		await Promise.race([all, new Promise((r) => { timer = setTimeout(r, graceMs) })])

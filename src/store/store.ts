@@ -132,6 +132,10 @@ export interface Store {
 	// own); completing, releasing and extending touch only rows it still holds.
 	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string): Promise<ClaimedJob[]>
 	nextDue(flow: string, endpoint: string): Promise<number | null>
+	/** nextDue of each [flow, endpoint], in order: the dispatcher's once-a-second sweep */
+	nextDueAll(targets: Array<[string, string]>): Promise<Array<number | null>>
+	/** the wall clock stepped: move due times and leases of rows written up to `writtenUpTo` (null: all) by deltaMs */
+	shiftDue(deltaMs: number, writtenUpTo: number | null): Promise<number>
 	events(pks: number[]): Promise<Map<number, StoredEvent & { pk: number }>>
 	complete(items: Completion[]): Promise<void>
 	/** start-up: jobs this owner left in flight go back to pending (SQLite without an owner: every one, its lock file makes them ours) */

@@ -35,6 +35,17 @@ export async function nextDue(sql: Q, flow: string, endpoint: string): Promise<n
 	return r.due === null ? null : num(r.due)
 }
 
+/** nextDue of each [flow, endpoint], in order, in one statement: each an indexed MIN */
+export async function nextDueAll(sql: Q, targets: Array<[string, string]>): Promise<Array<number | null>> {
+	if (targets.length === 0) return []
+	const flows = targets.map((t) => t[0])
+	const endpoints = targets.map((t) => t[1])
+	const rows = await sql`SELECT (SELECT MIN(next_attempt_at) FROM deliveries
+			WHERE flow = t.flow AND endpoint = t.endpoint AND status = 'pending') AS due
+		FROM unnest(${flows}::text[], ${endpoints}::text[]) WITH ORDINALITY AS t(flow, endpoint, i) ORDER BY t.i`
+	return [...rows].map((r) => r.due === null ? null : num(r.due))
+}
+
 export async function events(sql: Q, pks: number[]): Promise<Map<number, Stored>> {
 	const out = new Map<number, Stored>()
 	if (pks.length === 0) return out

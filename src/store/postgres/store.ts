@@ -60,6 +60,10 @@ export class PostgresStore implements Store {
 		return queue.claim(this.sql, flow, endpoint, limit, now, leaseUntil, owner)
 	}
 	nextDue(flow: string, endpoint: string) { return queue.nextDue(this.sql, flow, endpoint) }
+	nextDueAll(targets: Array<[string, string]>) { return queue.nextDueAll(this.sql, targets) }
+	// Due times here are shared by every instance: one instance's clock stepping
+	// says nothing about the others', so it must not move rows they follow too.
+	async shiftDue(_deltaMs: number, _writtenUpTo: number | null) { return 0 }
 	events(pks: number[]) { return queue.events(this.sql, pks) }
 	complete(items: Completion[]) { return queue.complete(this.sql, items, this.instanceId) }
 	recoverInFlight(now: number, owner = this.instanceId) { return queue.recoverInFlight(this.sql, now, owner) }

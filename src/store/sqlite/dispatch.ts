@@ -19,6 +19,7 @@ export const LOCAL_OWNER = 'local'
 export class DispatchQueries {
 	private claimStmt: Statement
 	private nextDueStmt: Statement
+	private nextDueAllStmt: Statement
 	private insertAttempt: Statement
 	private finishDelivery: Statement
 	private eventsStmt: Statement
@@ -32,6 +33,10 @@ export class DispatchQueries {
 			RETURNING pk, id, flow, endpoint, event_pk AS eventPk, attempt_count AS attemptCount, schedule_base AS scheduleBase, test`)
 		this.eventsStmt = client.prepare('SELECT * FROM events WHERE pk IN (SELECT value FROM json_each(?))')
 		this.nextDueStmt = client.prepare(`SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending'`)
+		// one statement for every endpoint of a sweep, each an indexed MIN on deliveries_claim
+		this.nextDueAllStmt = client.prepare(`SELECT (SELECT MIN(next_attempt_at) FROM deliveries
+				WHERE flow = json_extract(t.value, '$[0]') AND endpoint = json_extract(t.value, '$[1]') AND status = 'pending') AS due
+			FROM json_each(?) AS t ORDER BY t.key`)
 		this.insertAttempt = client.prepare(`INSERT INTO attempts (delivery_pk, n, started_at, url, request_headers, request_body, status,
 			response_headers, response_body, response_truncated, duration_ms, error_class, error_message)
 			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deliveries WHERE pk = ? AND owner IS ?)`)
@@ -48,6 +53,25 @@ export class DispatchQueries {
 	nextDue(flow: string, endpoint: string): number | null {
 		const r = this.nextDueStmt.get(flow, endpoint) as { due: number | null }
 		return r.due
+	}
+
+	/** nextDue of each [flow, endpoint], in order, in one statement */
+	nextDueAll(targets: Array<[string, string]>): Array<number | null> {
+		if (targets.length === 0) return []
+		const rows = this.nextDueAllStmt.all(JSON.stringify(targets)) as Array<{ due: number | null }>
+		return rows.map((r) => r.due)
+	}
+
+	/**
+	 * The wall clock stepped by deltaMs: due times and leases written under the
+	 * old clock move with it, so nothing waits hours and nothing fires hours
+	 * early. `writtenUpTo` (old clock) leaves rows written after the step alone;
+	 * null moves them all.
+	 */
+	shiftDue(deltaMs: number, writtenUpTo: number | null): number {
+		// updated_at moves too, so a later step tells these rows by the clock they now follow
+		return this.client.prepare(`UPDATE deliveries SET next_attempt_at = next_attempt_at + ?1, updated_at = updated_at + ?1
+			WHERE status IN ('pending', 'delivering') AND (?2 IS NULL OR updated_at <= ?2)`).run(deltaMs, writtenUpTo).changes
 	}
 
 	events(pks: number[]): Map<number, StoredEvent & { pk: number }> {

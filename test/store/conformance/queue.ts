@@ -23,6 +23,14 @@ export function queueTests(harness: () => Harness) {
 			expect(await store.nextDue(flow, 'x')).toBe(1002)
 		})
 
+		test('the sweep reads every endpoint\'s next due time in one call, in the order asked', async () => {
+			const flow = newFlow()
+			await ingestMany(store, flow, 3, ['x', 'y'], 1000)
+			await store.claim(flow, 'y', 10, 5000, 60_000, 'A')
+			expect(await store.nextDueAll([[flow, 'y'], [flow, 'x'], [flow, 'none'], ['no-flow', 'x']])).toEqual([null, 1000, null, null])
+			expect(await store.nextDueAll([])).toEqual([])
+		})
+
 		test('two owners claiming at once never take the same job', async () => {
 			const flow = newFlow()
 			await ingestMany(store, flow, 300, ['x'], 1000)
