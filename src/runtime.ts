@@ -15,6 +15,8 @@ import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
 import { SqliteStore } from './store/sqlite/store'
 import type { Store } from './store/store'
+import { exporterSettingsChanged, startTracing, type TracingTuning } from './tracing/start'
+import type { Tracing } from './tracing/tracing'
 
 export interface RuntimeOptions {
 	env?: Record<string, string | undefined>
@@ -24,6 +26,8 @@ export interface RuntimeOptions {
 	logger?: Logger
 	/** install SIGTERM/SIGINT/SIGHUP handlers (the CLI does; tests do not) */
 	signals?: boolean
+	/** span batching of the trace exporter (tests shorten its delay) */
+	tracing?: TracingTuning
 }
 
 export class ConfigError extends Error {
@@ -42,6 +46,8 @@ export interface Running {
 	dispatcher: Dispatcher
 	log: Logger
 	metrics: Metrics
+	/** null unless tracing.otlp.endpoint is set */
+	tracing: Tracing | null
 	/** the scheduled purge; runNow() for an operator or a test */
 	retention: ReturnType<typeof retentionTask>
 	/** SIGHUP: reload the YAML; returns the problems of a refused file */
@@ -79,8 +85,11 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	let allow = makeAllowList(config.delivery.allowPrivateNetworks)
 	// metrics reads the dispatcher's in-flight count lazily: each needs the other
 	const metrics: Metrics = new Metrics({ store, catalog, now, version: VERSION, inFlight: () => dispatcher.inFlight })
+	const tracing = await startTracing(config.tracing, {
+		propagate: () => catalog.config.tracing.propagate, onDropped: (n) => metrics.tracingSpansDropped(n), log, now: Date.now, tuning: opts.tracing,
+	})
 	const dispatcher = new Dispatcher({
-		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver,
+		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver, tracing,
 		get allow() { return allow },
 		onAttempt: (flow, endpoint, c, ids) => { metrics.attempt(flow, endpoint, c); logAttempt(log, flow, endpoint, c, ids) },
 	})
@@ -119,7 +128,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// before ingest: its after-response hook only sees routes registered after it
 			metricsRoutes(metrics, () => catalog.config.metrics.token),
 			ingestRoutes({
-				store, catalog, now, refusal,
+				store, catalog, now, refusal, tracing,
 				maxBodyBytes: () => catalog.config.server.maxBodyBytes,
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
@@ -144,10 +153,11 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 
 	let stopped: Promise<void> | null = null
 	const running: Running = {
-		url, app, config, store, catalog, dispatcher, log, metrics, retention,
+		url, app, config, store, catalog, dispatcher, log, metrics, tracing, retention,
 		async reload() {
 			const next = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
 			const problems = 'errors' in next ? next.errors : []
+			const tracingBefore = catalog.config.tracing
 			if ('config' in next) catalog.replaceConfig(next.config)
 			if (problems.length > 0) {
 				metrics.reload(false)
@@ -160,6 +170,9 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// croner cannot change a live job's pattern: a new schedule means a new job
 			retention.reschedule(catalog.config.retention.schedule)
 			if (!opts.logger) log.level = catalog.config.log.level
+			if (exporterSettingsChanged(tracingBefore, catalog.config.tracing)) {
+				log.warn({}, 'tracing.otlp and tracing.sampleRatio take effect at the next start; tracing.propagate applies now')
+			}
 			log.info({ flows: catalog.config.flows.length }, 'configuration reloaded')
 			return []
 		},
@@ -167,11 +180,14 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// a second signal waits for the first stop instead of exiting half-way
 			stopped ??= (async () => {
 				stopping = true
+				const stopStarted = Date.now()
 				clearInterval(sizeTimer)
 				log.info({ graceMs: catalog.config.server.shutdownGraceMs }, 'stopping: no new work, letting tries finish')
 				// the purge stops at its next batch; it must be done before the store closes
 				await Promise.all([dispatcher.stop(catalog.config.server.shutdownGraceMs), retention.stop()])
 				await server.stop(true)
+				// the last spans (the tries just finished) go out within what is left of the grace
+				await tracing?.shutdown(Math.max(250, catalog.config.server.shutdownGraceMs - (Date.now() - stopStarted)))
 				metrics.close()
 				await store.close()
 				log.info({}, 'stopped')

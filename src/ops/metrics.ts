@@ -38,6 +38,7 @@ export class Metrics {
 	private readonly purged: Counter<'kind'>
 	private readonly lastPurge: Gauge
 	private readonly process: ReturnType<typeof processMetrics>
+	private readonly spansDropped: Counter
 
 	constructor(private deps: MetricsDeps) {
 		const registers = [this.registry]
@@ -58,6 +59,7 @@ export class Metrics {
 		this.purged = new Counter({ name: 'hookgate_retention_purged_rows_total', help: 'Rows deleted by retention, by kind (jobs, attempts, events)', labelNames: ['kind'], registers })
 		this.lastPurge = new Gauge({ name: 'hookgate_retention_last_run_timestamp_seconds', help: 'When the last complete retention purge ended, Unix seconds (0: none yet)', registers })
 		this.process = processMetrics(this.registry)
+		this.spansDropped = new Counter({ name: 'hookgate_tracing_spans_dropped_total', help: 'Trace spans lost to a full export queue or a failed export (0 while tracing is off)', registers })
 		for (const result of ['applied', 'refused']) this.reloads.inc({ result }, 0)
 		for (const kind of ['jobs', 'attempts', 'events']) this.purged.inc({ kind }, 0)
 	}
@@ -89,6 +91,9 @@ export class Metrics {
 		this.duration.observe({ flow, endpoint }, a.durationMs / 1000)
 		if (c.status !== 'pending') this.deliveries.inc({ flow, endpoint, outcome: c.status })
 	}
+
+	/** Tracing: spans the exporter will never send. */
+	tracingSpansDropped(count: number) { this.spansDropped.inc(count) }
 
 	reload(applied: boolean) { this.reloads.inc({ result: applied ? 'applied' : 'refused' }) }
 
