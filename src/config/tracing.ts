@@ -18,7 +18,7 @@ const otlpEndpoint = z.string({ error: 'expected a URL like http://127.0.0.1:431
 	else if (u.hash || /\s/.test(s)) ctx.addIssue({ code: 'custom', message: 'must have no fragment or spaces' })
 })
 
-const otlpHeaders = z.record(z.string(), z.string({ error: 'expected a string' })).superRefine((headers, ctx) => {
+const otlpHeaders = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
 	const seen = new Set<string>()
 	for (const [name, value] of Object.entries(headers)) {
 		const lower = name.toLowerCase()

@@ -157,6 +157,33 @@ test('a batch is one ingest span with its event count; with propagate: false no 
 		const hits = ok.hits.filter((h) => h.headers['webhook-id']?.startsWith('b'))
 		expect(hits).toHaveLength(3)
 		for (const h of hits) expect(h.headers.traceparent).toBeUndefined()
+
+		// a refused request is traced too; a flow id nobody configured is the client's text, no attribute
+		expect((await gw.post('/v1/flows/nope-flow/events', { type: 'x' })).status).toBe(404)
+		await gw.run.tracing!.flush()
+		await waitFor(() => otlp.named('hookgate.ingest').some((s) => s.attributes['http.response.status_code'] === 404), 5000, 'the 404 span')
+		const refused = otlp.named('hookgate.ingest').find((s) => s.attributes['http.response.status_code'] === 404)!
+		expect(refused.attributes['hookgate.flow']).toBeUndefined()
+		expect(refused.attributes['url.path']).toBe('/v1/flows/nope-flow/events')
+		expect(refused.status.code ?? 0).toBe(0)
+	} finally {
+		await gw.stop()
+	}
+})
+
+test('sampleRatio 0 exports no span of its own yet follows a sampled producer, and deliveries still carry a traceparent', async () => {
+	const gw = await startTestGateway(configYaml(flow(ok.port), tracing(collectorUrl(), '  sampleRatio: 0\n')), fast)
+	try {
+		expect((await gw.post('/v1/flows/shop/events', { id: 's0', type: 'order.paid' })).status).toBe(202)
+		expect((await gw.post('/v1/flows/shop/events', { id: 's1', type: 'order.paid' }, { headers: { traceparent: `00-${PRODUCER_TRACE}-${PRODUCER_SPAN}-01` } })).status).toBe(202)
+		await waitFor(jobsDone(gw.dir, 2), 10_000, 'two deliveries')
+		await gw.run.tracing!.flush()
+		await waitFor(() => forEvent(otlp.named('hookgate.attempt'), 's1').length === 1, 5000, 'the sampled attempt span')
+		expect(forEvent(otlp.spans(), 's0')).toEqual([])
+		const unsampled = ok.hits.find((h) => h.headers['webhook-id'] === 's0')!.headers.traceparent
+		expect(unsampled).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/)
+		const sampled = ok.hits.find((h) => h.headers['webhook-id'] === 's1')!.headers.traceparent
+		expect(sampled).toBe(`00-${PRODUCER_TRACE}-${forEvent(otlp.named('hookgate.attempt'), 's1')[0].spanId}-01`)
 	} finally {
 		await gw.stop()
 	}
