@@ -1,5 +1,7 @@
 import { expect, test } from 'bun:test'
-import { loadConfigText } from '../../src/config/load'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfigFile, loadConfigText } from '../../src/config/load'
 
 const FLOW = 'flows:\n  - id: main\n    ingestTokens: [t1]\n'
 
@@ -47,4 +49,13 @@ test('a refused collector header never shows its value', () => {
 	expect(errors).toHaveLength(1)
 	expect(errors[0]).toStartWith('c.yaml:3:31 tracing.otlp.headers.authorization: the value of header authorization must be visible ASCII')
 	expect(errors.join('')).not.toContain('secret-otlp-1')
+})
+
+test('config.example.yaml documents every tracing key and runs with tracing off', () => {
+	const path = join(import.meta.dir, '../../config.example.yaml')
+	const text = readFileSync(path, 'utf8')
+	for (const key of ['tracing', 'otlp', 'endpoint', 'headers', 'sampleRatio', 'propagate']) expect(text).toMatch(new RegExp(`\\n\\s*${key}:`))
+	const r = loadConfigFile(path, {})
+	if ('errors' in r) throw new Error(r.errors.join('\n'))
+	expect(r.config.tracing).toEqual({ otlp: { endpoint: '', headers: {} }, sampleRatio: 1, propagate: true })
 })
