@@ -2,7 +2,7 @@
 // baselines measured in the same run. Prints one table, writes
 // bench/results/latest.json. `make` builds dist/hookgate first; this never does.
 //
-//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge)
+//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge tracing)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +15,7 @@ import { ingest } from './figures/ingest'
 import { latency } from './figures/latency'
 import { purge } from './figures/purge'
 import { storm } from './figures/storm'
+import { tracing } from './figures/tracing'
 import { killAll } from './lib/children'
 import { BINARY, removeTempDirs } from './lib/gateway'
 import { filesystemOf, machine } from './lib/machine'
@@ -23,7 +24,7 @@ import { compute, FIGURES, table } from './lib/report'
 
 const STEPS: Record<string, (ctx: Context) => Promise<void>> = {
 	baselines: async (ctx) => { await httpBaseline(ctx); await sqliteBaseline(ctx) },
-	ingest, e2e, drain, latency, idle, claim, storm, purge,
+	ingest, e2e, drain, latency, idle, claim, storm, purge, tracing,
 }
 
 const args = process.argv.slice(2)

@@ -26,6 +26,8 @@ export interface GatewaySpec {
 	endpointConcurrency?: number
 	/** retention.schedule (5 or 6 cron fields); default: yearly, so no purge runs unasked */
 	retentionSchedule?: string
+	/** top-level YAML sections written before `flows:` (e.g. tracing) */
+	extraYaml?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -57,7 +59,7 @@ delivery:
 retention:
   days: 30
   schedule: "${spec.retentionSchedule ?? '0 0 1 1 *'}"
-flows:
+${spec.extraYaml ?? ''}flows:
 ${flows}
 `
 }

@@ -25,6 +25,9 @@ export const FIGURES = [
 	'retry storm CPU waiting',
 	'retry storm schedule',
 	'ingest p99 during purge',
+	'e2e tracing off',
+	'e2e tracing on, collector down',
+	'tracing cost, collector down',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]

@@ -6,12 +6,25 @@ import type { Attributes } from '@opentelemetry/api'
 
 /** The URL without userinfo and fragment, each query value replaced by REDACTED (names stay: they are the URL's shape). */
 export function redactedUrl(raw: string): string | null {
-	let u: URL
+	const u = parse(raw)
+	return u ? redacted(u) : null
+}
+
+/** server.address and server.port of a URL (the default port when none is written). */
+export function serverOf(raw: string): Attributes {
+	const u = parse(raw)
+	return u ? server(u) : {}
+}
+
+function parse(raw: string): URL | null {
 	try {
-		u = new URL(raw)
+		return new URL(raw)
 	} catch {
 		return null
 	}
+}
+
+function redacted(u: URL): string {
 	u.username = ''
 	u.password = ''
 	u.hash = ''
@@ -23,14 +36,7 @@ export function redactedUrl(raw: string): string | null {
 	return u.href
 }
 
-/** server.address and server.port of a URL (the default port when none is written). */
-export function serverOf(raw: string): Attributes {
-	let u: URL
-	try {
-		u = new URL(raw)
-	} catch {
-		return {}
-	}
+function server(u: URL): Attributes {
 	const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : u.protocol === 'http:' ? 80 : undefined
 	return {
 		'server.address': u.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -71,8 +77,9 @@ export interface AttemptResult {
  * (timeout, connect, tls, blocked…), never its message.
  */
 export function attemptEndAttributes(r: AttemptResult): Attributes {
-	const full = redactedUrl(r.url)
-	const out: Attributes = { ...(full ? { 'url.full': full } : {}), ...serverOf(r.url) }
+	const u = parse(r.url)
+	// server first: redacting rewrites the URL object
+	const out: Attributes = u ? { ...server(u), 'url.full': redacted(u) } : {}
 	if (r.status !== null) out['http.response.status_code'] = r.status
 	if (r.connectedIp) out['network.peer.address'] = r.connectedIp
 	if (!r.ok) out['error.type'] = r.status !== null && r.errorClass === 'http_status' ? String(r.status) : (r.errorClass ?? '_OTHER')

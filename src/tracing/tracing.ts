@@ -7,7 +7,7 @@
 // bounded queue and leave on its timer; a full queue or a failed export drops
 // them, counted through the processor's own self-observability counter.
 import {
-	createNoopMeter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+	createNoopMeter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags,
 	type Context, type Counter, type Meter, type MeterProvider, type Span, type TextMapGetter, type Tracer,
 } from '@opentelemetry/api'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
@@ -61,10 +61,6 @@ const propagator = new W3CTraceContextPropagator()
 const headersGetter: TextMapGetter<Headers> = {
 	get: (h, key) => h.get(key) ?? undefined,
 	keys: (h) => [...h.keys()],
-}
-const recordGetter: TextMapGetter<Record<string, string>> = {
-	get: (r, key) => r[key],
-	keys: (r) => Object.keys(r),
 }
 
 // the processor's "spans processed" counter, named by the OpenTelemetry semantic conventions
@@ -127,7 +123,7 @@ export class Tracing implements AttemptTracing, IngestTracing {
 			},
 		}, parent)
 		return {
-			traceparent: traceparentOf(span)!,
+			traceparent: traceparentOf(span),
 			eventId: (id) => { span.setAttribute('hookgate.event.id', id) },
 			eventCount: (n) => { span.setAttribute('hookgate.event.count', n) },
 			end(status) {
@@ -140,14 +136,12 @@ export class Tracing implements AttemptTracing, IngestTracing {
 
 	/** One span per try, a child of the ingest span whose context was stored with the event. */
 	startAttempt(a: AttemptIdentity, storedContext: string | null | undefined): AttemptSpan {
-		const parent: Context = storedContext
-			? propagator.extract(ROOT_CONTEXT, { traceparent: storedContext }, recordGetter)
-			: ROOT_CONTEXT
-		const span = this.tracer.startSpan('hookgate.attempt', { kind: SpanKind.CLIENT, attributes: attemptStartAttributes(a) }, parent)
+		const span = this.tracer.startSpan('hookgate.attempt', { kind: SpanKind.CLIENT, attributes: attemptStartAttributes(a) }, storedParent(storedContext))
 		return {
 			traceparent: this.opts.propagate() ? traceparentOf(span) : null,
 			end(result) {
-				span.setAttributes(attemptEndAttributes(result))
+				// an unsampled span keeps nothing: skip working out what it would have said
+				if (span.isRecording()) span.setAttributes(attemptEndAttributes(result))
 				if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR })
 				span.end()
 			},
@@ -169,8 +163,17 @@ export class Tracing implements AttemptTracing, IngestTracing {
 }
 
 /** The W3C traceparent naming a span (also a non-recording one: its context still links). */
-function traceparentOf(span: Span): string | null {
-	const carrier: Record<string, string> = {}
-	propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, { set: (c, k, v) => { c[k] = v } })
-	return carrier.traceparent ?? null
+function traceparentOf(span: Span): string {
+	const { traceId, spanId, traceFlags } = span.spanContext()
+	return `00-${traceId}-${spanId}-${traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`
+}
+
+// what traceparentOf writes; anything else in the column (none expected) starts a new trace
+const STORED = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/
+
+/** The ingest span's context as stored with the event, as a remote parent. */
+function storedParent(stored: string | null | undefined): Context {
+	const m = stored ? STORED.exec(stored) : null
+	if (!m) return ROOT_CONTEXT
+	return trace.setSpanContext(ROOT_CONTEXT, { traceId: m[1], spanId: m[2], traceFlags: m[3] === '01' ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true })
 }
