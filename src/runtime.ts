@@ -147,7 +147,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		fetch: (req) => app.handle(req),
 	})
 	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
-	log.info({ url, db: config.storage.sqlite, flows: config.flows.length }, 'hookgate started')
+	log.info({ url, db: config.storage.sqlite, flows: config.flows.length, tracing: tracing !== null }, 'hookgate started')
 	// started once the port is bound, so a failed start leaves no timer behind
 	const retention = retentionTask({ store, now, log, days: () => catalog.config.retention.days, onResult: (r) => metrics.purgeDone(r) }, config.retention.schedule)
 
