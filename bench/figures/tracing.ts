@@ -51,13 +51,15 @@ export async function tracing(ctx: Context) {
 		}
 	}
 	const cost = off.map((o, i) => ((o.events - on[i].events) / o.events) * 100)
+	// CPU per event moves less than events/s when other work shares the machine
+	const cpuPerEvent = (rs: typeof off) => rs.map((r) => ((r.gwCpu / 100) / r.events * 1e6).toFixed(0)).join('/')
 	ctx.details.tracing = { off, on, costPercent: cost }
 	ctx.rows.push(
 		{ name: 'e2e tracing off', unit: 'events/s', runs: off.map((r) => r.events), gatewayCpu: off.map((r) => r.gwCpu), loadCpu: off.map((r) => r.load),
-			note: `as e2e 1 endpoint, ${ctx.profile.e2eMs / 1000} s a run, in turns with the row below` },
+			note: `as e2e 1 endpoint, ${ctx.profile.e2eMs / 1000} s a run, in turns with the row below; gateway CPU ${cpuPerEvent(off)} µs per event` },
 		{ name: 'e2e tracing on, collector down', unit: 'events/s', runs: on.map((r) => r.events), baseline: 'e2e tracing off',
 			gatewayCpu: on.map((r) => r.gwCpu), loadCpu: on.map((r) => r.load),
-			note: `tracing.otlp.endpoint a closed port; spans dropped ${on.map((r) => r.dropped).join('/')}` },
+			note: `tracing.otlp.endpoint a closed port; spans dropped ${on.map((r) => r.dropped).join('/')}; gateway CPU ${cpuPerEvent(on)} µs per event` },
 		{ name: 'tracing cost, collector down', unit: '%', runs: cost, target: { op: '<=', value: 5 },
 			note: 'fewer events/s with tracing on than off, per pair of runs (negative: on was faster)' },
 	)

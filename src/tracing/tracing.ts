@@ -13,7 +13,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace'
+import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, RandomIdGenerator, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace'
 import {
 	attemptEndAttributes, attemptStartAttributes, ingestEndAttributes, INGEST_ROUTES,
 	type AttemptIdentity, type AttemptResult,
@@ -63,11 +63,19 @@ const headersGetter: TextMapGetter<Headers> = {
 	keys: (h) => [...h.keys()],
 }
 
-// the processor's "spans processed" counter, named by the OpenTelemetry semantic conventions
+// the processor's own instruments, named by the OpenTelemetry semantic conventions
 const PROCESSED_SPANS = 'otel.sdk.processor.span.processed'
+const QUEUE_SIZE = 'otel.sdk.processor.span.queue.size'
 
-/** A meter that only listens to the processor's processed-spans counter: an error.type there is a lost span. */
-function dropMeter(onDropped: TracingOptions['onDropped']): MeterProvider {
+type QueueCallback = (result: { observe(value: number): void }) => void
+
+/**
+ * A meter that listens to two of the batch processor's self-observability
+ * instruments: its processed-spans counter (an error.type there is a lost span)
+ * and its queue-size callback (read on demand, so a full queue is known before
+ * a span is made).
+ */
+function processorMeter(onDropped: TracingOptions['onDropped'], onQueue: (cb: QueueCallback) => void): MeterProvider {
 	const noop = createNoopMeter()
 	const meter: Meter = Object.create(noop)
 	meter.createCounter = ((name: string, options?: object) => {
@@ -80,12 +88,20 @@ function dropMeter(onDropped: TracingOptions['onDropped']): MeterProvider {
 		}
 		return counter
 	}) as Meter['createCounter']
+	meter.createObservableUpDownCounter = ((name: string, options?: object) => {
+		const inner = noop.createObservableUpDownCounter(name, options)
+		if (name !== QUEUE_SIZE) return inner
+		return Object.assign(Object.create(inner), { addCallback: (cb: QueueCallback) => onQueue(cb), removeCallback: () => {} })
+	}) as Meter['createObservableUpDownCounter']
 	return { getMeter: () => meter }
 }
 
 export class Tracing implements AttemptTracing, IngestTracing {
 	private readonly provider: TracerProvider
 	private readonly tracer: Tracer
+	private readonly capacity: number
+	private queueCallback: QueueCallback | null = null
+	private readonly ids = new RandomIdGenerator()
 
 	constructor(private readonly opts: TracingOptions) {
 		const exporter = new OTLPTraceExporter({
@@ -93,13 +109,14 @@ export class Tracing implements AttemptTracing, IngestTracing {
 			headers: { ...opts.headers },
 			timeoutMillis: opts.exportTimeoutMs ?? 10_000,
 		})
+		this.capacity = opts.maxQueueSize ?? 2048
 		const processor = new BatchSpanProcessor({
 			exporter,
-			maxQueueSize: opts.maxQueueSize ?? 2048,
-			maxExportBatchSize: Math.min(512, opts.maxQueueSize ?? 2048),
+			maxQueueSize: this.capacity,
+			maxExportBatchSize: Math.min(512, this.capacity),
 			scheduledDelayMillis: opts.scheduledDelayMs ?? 2000,
 			exportTimeoutMillis: (opts.exportTimeoutMs ?? 10_000) + 5000,
-			selfObsMeterProvider: dropMeter(opts.onDropped),
+			selfObsMeterProvider: processorMeter(opts.onDropped, (cb) => { this.queueCallback = cb }),
 		})
 		const root = opts.sampleRatio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(opts.sampleRatio)
 		this.provider = new TracerProvider({
@@ -113,6 +130,7 @@ export class Tracing implements AttemptTracing, IngestTracing {
 	/** One span per event ingest request; a producer's valid `traceparent` makes it the parent. */
 	startIngest(headers: Headers, route: keyof typeof INGEST_ROUTES, path: string, flow: string | null): IngestSpan {
 		const parent = propagator.extract(ROOT_CONTEXT, headers, headersGetter)
+		if (this.queueFull()) return this.unrecorded(parent)
 		const span = this.tracer.startSpan('hookgate.ingest', {
 			kind: SpanKind.SERVER,
 			attributes: {
@@ -136,7 +154,12 @@ export class Tracing implements AttemptTracing, IngestTracing {
 
 	/** One span per try, a child of the ingest span whose context was stored with the event. */
 	startAttempt(a: AttemptIdentity, storedContext: string | null | undefined): AttemptSpan {
-		const span = this.tracer.startSpan('hookgate.attempt', { kind: SpanKind.CLIENT, attributes: attemptStartAttributes(a) }, storedParent(storedContext))
+		const parent = storedParent(storedContext)
+		if (this.queueFull()) {
+			const span = this.unrecorded(parent)
+			return { traceparent: this.opts.propagate() ? span.traceparent : null, end: () => {} }
+		}
+		const span = this.tracer.startSpan('hookgate.attempt', { kind: SpanKind.CLIENT, attributes: attemptStartAttributes(a) }, parent)
 		return {
 			traceparent: this.opts.propagate() ? traceparentOf(span) : null,
 			end(result) {
@@ -146,6 +169,30 @@ export class Tracing implements AttemptTracing, IngestTracing {
 				span.end()
 			},
 		}
+	}
+
+	/** Whether the batch processor's queue is full: a span ended now would be dropped there. */
+	private queueFull(): boolean {
+		const cb = this.queueCallback
+		if (!cb) return false
+		let size = 0
+		cb({ observe: (v) => { size = v } })
+		return size >= this.capacity
+	}
+
+	/**
+	 * While the queue is full (a collector down or slow) a span would be made,
+	 * filled and then dropped: count it as dropped at once and make only its
+	 * context, with the parent's trace and sampling decision, so deliveries
+	 * still carry a traceparent that links and the collector's outage costs
+	 * deliveries next to nothing.
+	 */
+	private unrecorded(parent: Context): IngestSpan {
+		const up = trace.getSpanContext(parent)
+		const sampled = up ? (up.traceFlags & TraceFlags.SAMPLED) !== 0 : this.opts.sampleRatio >= 1 || Math.random() < this.opts.sampleRatio
+		if (sampled) this.opts.onDropped(1, 'queue_full')
+		const traceparent = `00-${up?.traceId ?? this.ids.generateTraceId()}-${this.ids.generateSpanId()}-${sampled ? '01' : '00'}`
+		return { traceparent, eventId: () => {}, eventCount: () => {}, end: () => {} }
 	}
 
 	/** Hands every ended span to the exporter and waits for the exports; a failed export is counted, not thrown. */
