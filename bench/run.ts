@@ -2,7 +2,7 @@
 // baselines measured in the same run. Prints one table, writes
 // bench/results/latest.json. `make` builds dist/hookgate first; this never does.
 //
-//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge viewer postgres memory scrape sweep)
+//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge viewer postgres memory scrape sweep tracing)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,6 +19,7 @@ import { purge } from './figures/purge'
 import { scrape } from './figures/scrape'
 import { storm } from './figures/storm'
 import { sweep } from './figures/sweep'
+import { tracing } from './figures/tracing'
 import { viewer } from './figures/viewer'
 import { killAll } from './lib/children'
 import { BINARY, removeTempDirs } from './lib/gateway'
@@ -28,7 +29,7 @@ import { compute, FIGURES, table } from './lib/report'
 
 const STEPS: Record<string, (ctx: Context) => Promise<void>> = {
 	baselines: async (ctx) => { await httpBaseline(ctx); await sqliteBaseline(ctx) },
-	ingest, e2e, drain, latency, idle, claim, storm, purge, viewer, postgres, memory, scrape, sweep,
+	ingest, e2e, drain, latency, idle, claim, storm, purge, viewer, postgres, memory, scrape, sweep, tracing,
 }
 
 const args = process.argv.slice(2)

@@ -110,6 +110,8 @@ export interface Config {
 		disableAfterMs: number
 	}
 	retention: { days: number; schedule: string }
+	/** otlp.endpoint '' = no tracing; otlp.headers go to the collector only (sensitive) */
+	tracing: { otlp: { endpoint: string; headers: Record<string, string> }; sampleRatio: number; propagate: boolean }
 	flows: FlowConfig[]
 }
 
@@ -125,6 +127,8 @@ export interface StoredEvent {
 	/** the session's metadata when the event was accepted ({} without a session) */
 	metadata: Record<string, unknown>
 	acceptedAt: number
+	/** W3C traceparent of the event's ingest span; null when it was accepted without tracing */
+	traceContext?: string | null
 }
 
 export interface Route {

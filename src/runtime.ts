@@ -19,6 +19,8 @@ import { isUnavailable, openFailure } from './store/open'
 import { openStore } from './store/open-store'
 import { viewerRoutes } from './viewer/plugin'
 import type { Store } from './store/store'
+import { exporterSettingsChanged, startTracing, type TracingTuning } from './tracing/start'
+import type { Tracing } from './tracing/tracing'
 
 export interface RuntimeOptions {
 	env?: Record<string, string | undefined>
@@ -28,6 +30,8 @@ export interface RuntimeOptions {
 	logger?: Logger
 	/** install SIGTERM/SIGINT/SIGHUP handlers (the CLI does; tests do not) */
 	signals?: boolean
+	/** span batching of the trace exporter (tests shorten its delay) */
+	tracing?: TracingTuning
 }
 
 export class ConfigError extends Error {
@@ -68,6 +72,8 @@ export interface Running {
 	dispatcher: Dispatcher
 	log: Logger
 	metrics: Metrics
+	/** null unless tracing.otlp.endpoint is set */
+	tracing: Tracing | null
 	/** the scheduled purge; runNow() for an operator or a test */
 	retention: ReturnType<typeof retentionTask>
 	/** SIGHUP: reload the YAML; returns the problems of a refused file */
@@ -104,8 +110,11 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	let allow = makeAllowList(config.delivery.allowPrivateNetworks)
 	// metrics reads the dispatcher's in-flight count lazily: each needs the other
 	const metrics: Metrics = new Metrics({ store, catalog, now, version: VERSION, inFlight: () => dispatcher.inFlight })
+	const tracing = await startTracing(config.tracing, {
+		propagate: () => catalog.config.tracing.propagate, onDropped: (n) => metrics.tracingSpansDropped(n), log, now: Date.now, tuning: opts.tracing,
+	})
 	const dispatcher = new Dispatcher({
-		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver,
+		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver, tracing,
 		get allow() { return allow },
 		onAttempt: (flow, endpoint, c, ids) => { metrics.attempt(flow, endpoint, c); logAttempt(log, flow, endpoint, c, ids) },
 	})
@@ -140,7 +149,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// before ingest: its after-response hook only sees routes registered after it
 			metricsRoutes(metrics, () => catalog.config.metrics.token),
 			ingestRoutes({
-				store, catalog, now, refusal,
+				store, catalog, now, refusal, tracing,
 				maxBodyBytes: () => catalog.config.server.maxBodyBytes,
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
@@ -160,16 +169,17 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		fetch: (req) => app.handle(req),
 	})
 	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
-	log.info({ url, db: opened.where, flows: config.flows.length }, 'hookgate started')
+	log.info({ url, db: opened.where, flows: config.flows.length, tracing: tracing !== null }, 'hookgate started')
 	// started once the port is bound, so a failed start leaves no timer behind
 	const retention = retentionTask({ store, now, log, days: () => catalog.config.retention.days, onResult: (r) => metrics.purgeDone(r) }, config.retention.schedule)
 
 	let stopped: Promise<void> | null = null
 	const running: Running = {
-		url, app, config, store, catalog, dispatcher, log, metrics, retention,
+		url, app, config, store, catalog, dispatcher, log, metrics, tracing, retention,
 		async reload() {
 			const next = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
 			const problems = 'errors' in next ? next.errors : []
+			const tracingBefore = catalog.config.tracing
 			if ('config' in next) catalog.replaceConfig(next.config)
 			if (problems.length > 0) {
 				metrics.reload(false)
@@ -183,6 +193,9 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// croner cannot change a live job's pattern: a new schedule means a new job
 			retention.reschedule(catalog.config.retention.schedule)
 			if (!opts.logger) log.level = catalog.config.log.level
+			if (exporterSettingsChanged(tracingBefore, catalog.config.tracing)) {
+				log.warn({}, 'tracing.otlp and tracing.sampleRatio take effect at the next start; tracing.propagate applies now')
+			}
 			log.info({ flows: catalog.config.flows.length }, 'configuration reloaded')
 			return []
 		},
@@ -190,6 +203,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			// a second signal waits for the first stop instead of exiting half-way
 			stopped ??= (async () => {
 				stopping = true
+				const stopStarted = Date.now()
 				await wakeups.stop()
 				const graceMs = catalog.config.server.shutdownGraceMs
 				log.info({ graceMs }, 'stopping: no new work, letting tries finish')
@@ -200,6 +214,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				const settled = await within(Promise.all([dispatcher.stop(graceMs), retention.stop()]), graceMs + STOP_MARGIN_MS)
 				if (!settled) log.error({ waitedMs: graceMs + STOP_MARGIN_MS }, 'the store could not record every finished try; those jobs are delivered again after the restart')
 				await server.stop(true)
+				// the last spans (the tries just finished) go out within what is left of the grace
+				await tracing?.shutdown(Math.max(250, catalog.config.server.shutdownGraceMs - (Date.now() - stopStarted)))
 				metrics.close()
 				await store.close()
 				log.info({}, 'stopped')

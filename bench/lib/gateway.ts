@@ -36,6 +36,8 @@ export interface GatewaySpec {
 	adminToken?: string
 	/** storage.postgres URL instead of the SQLite file */
 	postgres?: string
+	/** top-level YAML sections written before `flows:` (e.g. tracing) */
+	extraYaml?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -66,7 +68,7 @@ delivery:
 retention:
   days: 30
   schedule: "${spec.retentionSchedule ?? '0 0 1 1 *'}"
-flows:
+${spec.extraYaml ?? ''}flows:
 ${flows}
 `
 }

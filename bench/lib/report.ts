@@ -41,6 +41,9 @@ export const FIGURES = [
 	'/metrics scrape, large backlog',
 	'ingest p50, no scraper',
 	'ingest p50, 3 scrapers',
+	'e2e tracing off',
+	'e2e tracing on, collector down',
+	'tracing cost, collector down',
 ] as const
 
 export type FigureName = (typeof FIGURES)[number]

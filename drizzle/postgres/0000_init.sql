@@ -67,7 +67,8 @@ CREATE TABLE "events" (
 	"data" text NOT NULL,
 	"metadata" text NOT NULL,
 	"occurred_at_sent" boolean NOT NULL,
-	"accepted_at" bigint NOT NULL
+	"accepted_at" bigint NOT NULL,
+	"trace_context" text
 );
 --> statement-breakpoint
 CREATE TABLE "heartbeat" (

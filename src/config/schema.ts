@@ -12,6 +12,7 @@ import {
 	cidr, cronExpression, duration, durationText, idSchema, listen, nonEmpty, positiveDuration,
 	positiveDurationText, positiveInt, size,
 } from './fields'
+import { tracingSchema } from './tracing'
 import { frameAncestors, publicUrl } from './web'
 
 export const signingSchemeSchema = z.enum(['hmac-sha256', 'standard-webhooks', 'none'])
@@ -141,5 +142,6 @@ export const rootSchema = z.strictObject({
 	retention: z
 		.strictObject({ days: positiveInt.default(30), schedule: cronExpression.default('7 * * * *') })
 		.prefault({}),
+	tracing: tracingSchema.prefault({}),
 	flows: z.array(z.unknown()).min(1, 'must declare at least one flow'),
 })

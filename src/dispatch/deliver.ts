@@ -4,6 +4,7 @@ import { buildBody, renderUrl, targetFromPlaceholders, unsendableUrlOf } from '.
 import { redactHeaders } from '../signing/headers'
 import { signingHeaders } from '../signing/sign'
 import type { AttemptRecord } from '../store/types'
+import type { AttemptSpan, AttemptTracing } from '../tracing/tracing'
 import type { AllowList } from './egress'
 import { performAttempt, type AttemptOutcome } from './http'
 import type { Resolver } from './resolve'
@@ -16,6 +17,8 @@ export interface AttemptDeps {
 	resolver?: Resolver
 	ca?: string | string[]
 	now: () => number
+	/** null or absent: tracing is off and costs nothing */
+	tracing?: AttemptTracing | null
 }
 
 export interface AttemptPlan {
@@ -27,13 +30,14 @@ export interface AttemptPlan {
 	timeoutMs: number
 }
 
-/** The headers every delivery carries, then the endpoint's own, then the signature. */
-export function requestHeaders(plan: AttemptPlan, body: string, now: number): Record<string, string> {
+/** The headers every delivery carries (and the attempt's traceparent), then the endpoint's own, then the signature. */
+export function requestHeaders(plan: AttemptPlan, body: string, now: number, traceparent: string | null = null): Record<string, string> {
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
 		'user-agent': `hookgate/${VERSION}`,
 		'webhook-id': plan.event.id,
 	}
+	if (traceparent !== null) headers.traceparent = traceparent
 	for (const [name, h] of Object.entries(plan.endpoint.headers)) headers[name] = h.value
 	Object.assign(headers, signingHeaders({ signing: plan.endpoint.signing, eventId: plan.event.id, body, now }))
 	return headers
@@ -80,6 +84,21 @@ const failed = (cls: AttemptOutcome['error'] & {}, more: Partial<AttemptOutcome>
 
 /** Shapes, signs and sends one try; never throws: a failure is an outcome. */
 export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Promise<{ record: AttemptRecord; outcome: AttemptOutcome }> {
+	if (!deps.tracing) return attemptOnce(deps, plan, null)
+	// a tracing fault must not fail or hold up the try: without a span it goes out all the same
+	let span: AttemptSpan | null = null
+	try {
+		span = deps.tracing.startAttempt({ flow: plan.flow.id, endpoint: plan.endpoint.id, eventId: plan.event.id, n: plan.n }, plan.event.traceContext)
+	} catch {}
+	const done = await attemptOnce(deps, plan, span?.traceparent ?? null)
+	const { record, outcome } = done
+	try {
+		span?.end({ url: record.url, ok: outcome.ok, status: outcome.status, errorClass: outcome.error?.class ?? null, connectedIp: outcome.connectedIp })
+	} catch {}
+	return done
+}
+
+async function attemptOnce(deps: AttemptDeps, plan: AttemptPlan, traceparent: string | null): Promise<{ record: AttemptRecord; outcome: AttemptOutcome }> {
 	const startedAt = deps.now()
 	let body = ''
 	let url = plan.endpoint.url
@@ -99,7 +118,7 @@ export async function attemptDelivery(deps: AttemptDeps, plan: AttemptPlan): Pro
 			outcome = failed({ class: 'internal', message: `the event cannot be sent to this endpoint: ${unsendable.message}` }, { producerFault: true })
 		} else {
 			url = contactedUrl(renderUrl(input))
-			headers = requestHeaders(plan, body, startedAt)
+			headers = requestHeaders(plan, body, startedAt, traceparent)
 			outcome = await performAttempt({ url, headers, body, timeoutMs: plan.timeoutMs, allow: deps.allow, resolver: deps.resolver, ca: deps.ca })
 			if (outcome.error?.class === 'blocked' && dataPicksTarget(plan.endpoint)) outcome = { ...outcome, producerFault: true }
 		}

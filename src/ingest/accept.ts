@@ -68,11 +68,13 @@ export async function storeWrite<T>(write: () => Promise<T>): Promise<T> {
 	}
 }
 
-export async function acceptEvents(deps: IngestDeps, view: FlowView, raws: unknown[], idempotencyKey: string | null, batch: boolean): Promise<IngestedEvent[]> {
+/** `traceContext`: the ingest span's traceparent, stored with each new event (tracing on). */
+export async function acceptEvents(deps: IngestDeps, view: FlowView, raws: unknown[], idempotencyKey: string | null, batch: boolean, traceContext: string | null = null): Promise<IngestedEvent[]> {
 	const items: IngestItem[] = []
 	for (let i = 0; i < raws.length; i++) {
 		const extra = batch ? { index: i } : {}
 		const event = parseEvent(raws[i], batch ? null : idempotencyKey, extra)
+		if (traceContext !== null) event.traceContext = traceContext
 		items.push({ event, endpoints: [] })
 	}
 	for (let i = 0; i < items.length; i++) {

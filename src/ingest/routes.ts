@@ -3,12 +3,13 @@ import { z } from 'zod'
 import { HttpError, formatPath, notFound } from '../errors'
 import { isPlainObject, mergePatch } from '../json'
 import { newSessionId } from '../store/ids'
+import { traced, type IngestTracing } from '../tracing/ingest'
 import type { SessionRecord } from '../store/types'
 import { acceptEvents, invalidEvent, storeWrite, type IngestDeps } from './accept'
 import * as m from './model'
 import { authorizeFlow, ingestBody, type GateDeps } from './parser'
 
-export type IngestRouteDeps = IngestDeps & GateDeps & { maxBodyBytes: () => number; batchLimit: () => number }
+export type IngestRouteDeps = IngestDeps & GateDeps & { maxBodyBytes: () => number; batchLimit: () => number; tracing?: IngestTracing | null }
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const sessionOut = (s: SessionRecord) => ({ id: s.id, metadata: s.metadata, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt) })
@@ -32,6 +33,8 @@ function sessionBody(raw: unknown, schema: z.ZodType) {
 	return out
 }
 
+const knownFlow = (deps: IngestRouteDeps, flow: string) => (deps.tracing && deps.catalog.flow(flow) ? flow : null)
+
 // Session bodies are not events: their shape errors, too deep included, are 400 invalid_request.
 const SESSION_BODY = { tooDeepCode: 'invalid_request' }
 
@@ -39,9 +42,10 @@ const SESSION_BODY = { tooDeepCode: 'invalid_request' }
 // checks answer before anything is buffered or validated.
 export function ingestRoutes(deps: IngestRouteDeps) {
 	return new Elysia({ name: 'ingest' })
-		.post('/v1/flows/:flow/events', async ({ request, params, set }) => {
+		.post('/v1/flows/:flow/events', ({ request, params, set }) => traced(deps.tracing, request, 'single', knownFlow(deps, params.flow), set, async (span) => {
 			const { view, body } = await ingestBody(deps, request, params.flow)
-			const [e] = await acceptEvents(deps, view, [body], request.headers.get('idempotency-key'), false)
+			const [e] = await acceptEvents(deps, view, [body], request.headers.get('idempotency-key'), false, span?.traceparent ?? null)
+			span?.eventId(e.id)
 			const deliveries = e.deliveries
 			if (e.duplicate) {
 				set.status = 200
@@ -49,7 +53,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 			}
 			set.status = 202
 			return { id: e.id, deliveries }
-		}, {
+		}), {
 			parse: 'none',
 			detail: {
 				tags: ['ingest'], summary: 'Send one event', security,
@@ -57,17 +61,18 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 				responses: { 202: { description: 'accepted', ...json(m.eventAccepted) }, 200: { description: 'duplicate of an accepted event', ...json(m.eventAccepted) }, ...errors(400, 401, 404, 409, 413, 415, 422, 503) },
 			},
 		})
-		.post('/v1/flows/:flow/events/batch', async ({ request, params, set }) => {
+		.post('/v1/flows/:flow/events/batch', ({ request, params, set }) => traced(deps.tracing, request, 'batch', knownFlow(deps, params.flow), set, async (span) => {
 			const { view, body } = await ingestBody(deps, request, params.flow)
 			if (!isPlainObject(body) || !Array.isArray(body.events)) throw invalidEvent('events: must be an array of events', { path: 'events' })
 			const extra = Object.keys(body).filter((k) => k !== 'events')
 			if (extra.length > 0) throw invalidEvent(`unknown key "${extra[0]}"`, { path: extra[0] })
 			if (body.events.length === 0) throw invalidEvent('events: must hold at least one event', { path: 'events' })
 			if (body.events.length > deps.batchLimit()) throw invalidEvent(`events: at most ${deps.batchLimit()} events in one batch`, { path: 'events' })
-			const events = await acceptEvents(deps, view, body.events, null, true)
+			span?.eventCount(body.events.length)
+			const events = await acceptEvents(deps, view, body.events, null, true, span?.traceparent ?? null)
 			set.status = 202
 			return { events: events.map((e) => ({ id: e.id, deliveries: e.deliveries, duplicate: e.duplicate })) }
-		}, {
+		}), {
 			parse: 'none',
 			detail: {
 				tags: ['ingest'], summary: 'Send a batch of events (all or nothing)', security,

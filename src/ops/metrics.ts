@@ -49,6 +49,7 @@ export class Metrics {
 	private storeRead: { at: number; backlog: BacklogRow[]; size: { db: number; wal: number } } | null = null
 	/** how many times the store was read (tests: scrapes in a burst share one read) */
 	storeReads = 0
+	private readonly spansDropped: Counter
 
 	constructor(private deps: MetricsDeps) {
 		const registers = [this.registry]
@@ -69,6 +70,7 @@ export class Metrics {
 		this.purged = new Counter({ name: 'hookgate_retention_purged_rows_total', help: 'Rows deleted by retention, by kind (jobs, attempts, events)', labelNames: ['kind'], registers })
 		this.lastPurge = new Gauge({ name: 'hookgate_retention_last_run_timestamp_seconds', help: 'When the last complete retention purge ended, Unix seconds (0: none yet)', registers })
 		this.process = processMetrics(this.registry)
+		this.spansDropped = new Counter({ name: 'hookgate_tracing_spans_dropped_total', help: 'Trace spans lost to a full export queue or a failed export (0 while tracing is off)', registers })
 		for (const result of ['applied', 'refused']) this.reloads.inc({ result }, 0)
 		for (const kind of ['jobs', 'attempts', 'events']) this.purged.inc({ kind }, 0)
 	}
@@ -100,6 +102,9 @@ export class Metrics {
 		this.duration.observe({ flow, endpoint }, a.durationMs / 1000)
 		if (c.status !== 'pending') this.deliveries.inc({ flow, endpoint, outcome: c.status })
 	}
+
+	/** Tracing: spans the exporter will never send. */
+	tracingSpansDropped(count: number) { this.spansDropped.inc(count) }
 
 	reload(applied: boolean) { this.reloads.inc({ result: applied ? 'applied' : 'refused' }) }
 

@@ -26,6 +26,8 @@ export const events = pgTable('events', {
 	metadata: text('metadata').notNull(),
 	occurredAtSent: boolean('occurred_at_sent').notNull(),
 	acceptedAt: ms('accepted_at').notNull(),
+	/** W3C trace context of the ingest span, so a retry hours later still joins its trace */
+	traceContext: text('trace_context'),
 }, (t) => [
 	// the idempotency key lives here, so two instances taking the same id race in the database, not in memory
 	uniqueIndex('events_flow_id').on(t.flow, t.id),

@@ -24,6 +24,8 @@ export const events = sqliteTable('events', {
 	// "same body" compares occurredAt only when sent: an absent one differs from a sent one
 	occurredAtSent: integer('occurred_at_sent', { mode: 'boolean' }).notNull(),
 	acceptedAt: integer('accepted_at').notNull(),
+	// W3C traceparent of the ingest span, so a retry hours later joins the same trace
+	traceContext: text('trace_context'),
 }, (t) => [
 	uniqueIndex('events_flow_id').on(t.flow, t.id),
 	index('events_id').on(t.id),

@@ -20,6 +20,8 @@ export interface NewEvent {
 	occurredAt: number | null
 	success: boolean
 	data: Record<string, unknown>
+	/** W3C traceparent of the ingest span (tracing on), stored for the attempts' spans */
+	traceContext?: string | null
 }
 
 export interface IngestItem {

@@ -36,6 +36,7 @@ describe('defaults', () => {
 				disableAfterMs: 432_000_000,
 			},
 			retention: { days: 30, schedule: '7 * * * *' },
+			tracing: { otlp: { endpoint: '', headers: {} }, sampleRatio: 1, propagate: true },
 			flows: [
 				{
 					id: 'main',

@@ -53,15 +53,16 @@ async function applyAll(tx: Q, flow: string, all: IngestItem[], now: number): Pr
 		return {
 			ord, id: e.id, type: e.type, session_id: e.sessionId, occurred_at: e.occurredAt ?? now, occurred_at_sent: e.occurredAt !== null,
 			success: e.success, data: JSON.stringify(e.data), metadata: e.sessionId !== null ? sessions.get(e.sessionId)! : '{}',
+			trace_context: e.traceContext ?? null,
 		}
 	})
 	const inserted = new Map<string, number>()
 	if (rows.length > 0) {
 		// rows go in request order, so of one id sent twice in a batch the first is stored and the second compared with it
-		const fresh = await tx`INSERT INTO events (flow, id, type, session_id, occurred_at, occurred_at_sent, success, data, metadata, accepted_at)
-			SELECT ${flow}, v.id, v.type, v.session_id, v.occurred_at, v.occurred_at_sent, v.success, v.data, v.metadata, ${now}
+		const fresh = await tx`INSERT INTO events (flow, id, type, session_id, occurred_at, occurred_at_sent, success, data, metadata, accepted_at, trace_context)
+			SELECT ${flow}, v.id, v.type, v.session_id, v.occurred_at, v.occurred_at_sent, v.success, v.data, v.metadata, ${now}, v.trace_context
 			FROM jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) AS v(ord int, id text, type text, session_id text, occurred_at bigint,
-				occurred_at_sent boolean, success boolean, data text, metadata text)
+				occurred_at_sent boolean, success boolean, data text, metadata text, trace_context text)
 			ORDER BY v.ord
 			ON CONFLICT (flow, id) DO NOTHING RETURNING pk, id`
 		for (const r of fresh) inserted.set(r.id, num(r.pk))
@@ -103,7 +104,7 @@ async function applyAll(tx: Q, flow: string, all: IngestItem[], now: number): Pr
 			id: e.id, duplicate: false, deliveries,
 			stored: {
 				pk, flow, id: e.id, type: e.type, sessionId: e.sessionId, occurredAt: e.occurredAt ?? now, success: e.success,
-				data: e.data, metadata: JSON.parse(rows[i].metadata), acceptedAt: now,
+				data: e.data, metadata: JSON.parse(rows[i].metadata), acceptedAt: now, traceContext: e.traceContext ?? null,
 			},
 		})
 	}

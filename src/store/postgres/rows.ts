@@ -19,7 +19,7 @@ export type Stored = StoredEvent & { pk: number }
 export const toEvent = (r: Row): Stored => ({
 	pk: num(r.pk), flow: r.flow as string, id: r.id as string, type: r.type as string, sessionId: r.session_id as string | null,
 	occurredAt: num(r.occurred_at), success: r.success as boolean, data: JSON.parse(r.data as string),
-	metadata: JSON.parse(r.metadata as string), acceptedAt: num(r.accepted_at),
+	metadata: JSON.parse(r.metadata as string), acceptedAt: num(r.accepted_at), traceContext: (r.trace_context as string | null) ?? null,
 })
 
 export const SELECT_JOB = `SELECT d.pk, d.id, d.flow, d.endpoint, d.event_pk, e.id AS event_id, e.type AS event_type, e.session_id,

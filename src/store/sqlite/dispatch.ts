@@ -4,12 +4,13 @@ import type { ClaimedJob, Completion } from '../types'
 
 interface EventRow {
 	pk: number; flow: string; id: string; type: string; session_id: string | null; occurred_at: number
-	success: number; data: string; metadata: string; accepted_at: number
+	success: number; data: string; metadata: string; accepted_at: number; trace_context?: string | null
 }
 
 export const eventFromRow = (r: EventRow): StoredEvent & { pk: number } => ({
 	pk: r.pk, flow: r.flow, id: r.id, type: r.type, sessionId: r.session_id, occurredAt: r.occurred_at,
 	success: r.success === 1, data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), acceptedAt: r.accepted_at,
+	traceContext: r.trace_context ?? null,
 })
 
 /** One instance per SQLite file (its lock file): the owner of every lease unless a caller names another. */

@@ -32,8 +32,8 @@ export class IngestWrites {
 		this.findEvent = client.prepare('SELECT pk, type, session_id, occurred_at, occurred_at_sent, success, data FROM events WHERE flow = ? AND id = ?')
 		// ON CONFLICT DO NOTHING: a new event costs one statement, a duplicate two
 		this.insertEvent = client.prepare(`INSERT INTO events
-			(flow, id, type, session_id, occurred_at, occurred_at_sent, success, data, metadata, accepted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (flow, id) DO NOTHING RETURNING pk`)
+			(flow, id, type, session_id, occurred_at, occurred_at_sent, success, data, metadata, accepted_at, trace_context)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (flow, id) DO NOTHING RETURNING pk`)
 		this.insertDelivery = client.prepare(`INSERT INTO deliveries
 			(id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
 			VALUES (?, ?, ?, ?, 'pending', 0, 0, 0, ?, ?, ?)`)
@@ -83,7 +83,7 @@ export class IngestWrites {
 		}
 		const occurredAt = e.occurredAt ?? now
 		const data = JSON.stringify(e.data)
-		const row = this.insertEvent.get(flow, e.id, e.type, e.sessionId, occurredAt, e.occurredAt === null ? 0 : 1, e.success ? 1 : 0, data, metadata, now) as { pk: number } | null
+		const row = this.insertEvent.get(flow, e.id, e.type, e.sessionId, occurredAt, e.occurredAt === null ? 0 : 1, e.success ? 1 : 0, data, metadata, now, e.traceContext ?? null) as { pk: number } | null
 		if (!row) {
 			const existing = this.findEvent.get(flow, e.id) as StoredRow
 			if (!sameBody(existing, e)) throw new Rollback({ ok: false, index, code: 'id_conflict' })
@@ -102,7 +102,7 @@ export class IngestWrites {
 			deliveries,
 			stored: {
 				pk: row.pk, flow, id: e.id, type: e.type, sessionId: e.sessionId, occurredAt, success: e.success,
-				data: e.data, metadata: JSON.parse(metadata), acceptedAt: now,
+				data: e.data, metadata: JSON.parse(metadata), acceptedAt: now, traceContext: e.traceContext ?? null,
 			},
 		}
 	}

@@ -24,6 +24,17 @@ export function ingestTests(harness: () => Harness) {
 			expect(jobs.map((j) => j.id)).toEqual(e.deliveries.map((d) => d.id))
 		})
 
+		test('an event keeps the trace context it was accepted under, for retries hours later', async () => {
+			const flow = newFlow()
+			const tc = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+			const out = await store.ingest(flow, [{ event: event('t1', { traceContext: tc }), endpoints: ['x'] }, { event: event('t2'), endpoints: ['x'] }], 1000)
+			if (!out.ok) throw new Error('ingest refused')
+			const pks = out.events.map((e) => e.stored!.pk)
+			const read = await peer.events(pks)
+			expect(read.get(pks[0])?.traceContext).toBe(tc)
+			expect(read.get(pks[1])?.traceContext ?? null).toBeNull()
+		})
+
 		test('the same id with the same body is a duplicate with the first jobs; another body is a conflict', async () => {
 			const flow = newFlow()
 			const first = await store.ingest(flow, [{ event: event('a'), endpoints: ['x'] }], 1000)
