@@ -11,6 +11,8 @@ export interface PartResult {
 	figures: Record<string, Figure>
 	/** each check that did not hold, in words; empty when the part passed */
 	failures: string[]
+	/** how long the part took, set by the runner */
+	seconds?: number
 }
 
 export function line(r: PartResult): string {

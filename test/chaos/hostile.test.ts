@@ -1,7 +1,7 @@
 // The short version of `make chaos`'s hostile-producer part: every hostile
-// kind is sent beside well-behaved clients and the process survives it. The
-// isolation itself (well-behaved get only 2xx, p99 within 2×) is checked by
-// `make chaos`; it fails until issue 13 §2 is fixed.
+// kind is sent beside well-behaved clients, who get only 2xx, and no hostile
+// kind gets a 5xx. The p99 within 2× of the figure alone is `make chaos`'s:
+// over two-second windows on a shared machine it measures the neighbours.
 import { afterAll, expect, test } from 'bun:test'
 import { killAll } from '../../bench/lib/children'
 import { hostilePart } from '../../chaos/parts/hostile'
@@ -14,7 +14,8 @@ test('hostile producers beside well-behaved ones: the gateway stays up and answe
 	ensureBinary()
 	const r = await hostilePart(SMOKE.hostile)
 	console.log(r.figures, r.failures)
-	expect(r.failures.filter((f) => f.includes('no longer answers'))).toEqual([])
+	expect(r.failures.filter((f) => !f.includes('p99'))).toEqual([])
 	expect(r.figures['alone errors']).toBe(0)
+	expect(r.figures['beside errors']).toBe(0)
 	for (const kind of ['deep', 'backtrack', 'huge', 'unsendable']) expect(String(r.figures[kind])).toMatch(/\d+×\d{3}/)
 }, 60_000)

@@ -1,7 +1,11 @@
 import { afterAll, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { drizzle } from 'drizzle-orm/bun-sqlite'
+import { migrate } from 'drizzle-orm/bun-sqlite/migrator'
 import fc from 'fast-check'
+import { migrationsFolder } from '../../src/store/open'
 import { SqliteStore } from '../../src/store/sqlite/store'
 import { BACKLOG_SQL, OLDEST_PENDING_SQL } from '../../src/store/sqlite/ops'
 import type { Completion } from '../../src/store/types'
@@ -113,17 +117,29 @@ test('the backlog read seeks small tables and indexes: it scans no jobs and grou
 })
 
 test('an existing database gets its backlog counted once, when the migration runs', async () => {
-	const path = join(tempDir(), 'upgrade.db')
-	let store = new SqliteStore({ path, synchronous: 'normal', maxSizeBytes: 0 })
-	for (let i = 0; i < 5; i++) await store.ingest('f1', [{ event: { id: `old${i}`, type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, endpoints: ['a', 'b'] }], 1000 + i)
-	await store.claim('f1', 'a', 2, 5000, 9000)
-	// back to the schema before the backlog migrations (table, then triggers), as a database made by an older hookgate
-	for (const s of ['DROP TRIGGER backlog_insert', 'DROP TRIGGER backlog_leave', 'DROP TRIGGER backlog_enter', 'DROP TRIGGER backlog_delete',
-		'DROP TABLE backlog', 'DROP INDEX deliveries_pending_age',
-		'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT MAX(created_at) FROM __drizzle_migrations)',
-		'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT MAX(created_at) FROM __drizzle_migrations)']) store.client.exec(s)
-	await store.close()
-	store = new SqliteStore({ path, synchronous: 'normal', maxSizeBytes: 0 })
+	// a database made by an older hookgate: only the migrations before the backlog ones, rows written by SQL
+	const dir = tempDir()
+	const older = join(dir, 'older-migrations')
+	cpSync(migrationsFolder(), older, { recursive: true })
+	const journalPath = join(older, 'meta', '_journal.json')
+	const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> }
+	journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_backlog_counts')))
+	writeFileSync(journalPath, JSON.stringify(journal))
+	const path = join(dir, 'upgrade.db')
+	const client = new Database(path, { create: true })
+	migrate(drizzle(client), { migrationsFolder: older })
+	for (let i = 0; i < 5; i++) {
+		client.prepare(`INSERT INTO events (flow, id, type, occurred_at, success, data, metadata, occurred_at_sent, accepted_at)
+			VALUES ('f1', ?, 't', ?, 1, '{}', '{}', 0, ?)`).run(`old${i}`, 1000 + i, 1000 + i)
+		for (const ep of ['a', 'b']) {
+			// two of a's jobs were in flight when the old version stopped
+			const status = ep === 'a' && i < 2 ? 'delivering' : 'pending'
+			client.prepare(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, next_attempt_at, created_at, updated_at)
+				VALUES (?, 'f1', ?, (SELECT pk FROM events WHERE id = ?), ?, ?, ?, ?)`).run(`job_${ep}${i}`, ep, `old${i}`, status, 1000 + i, 1000 + i, 1000 + i)
+		}
+	}
+	client.close()
+	const store = new SqliteStore({ path, synchronous: 'normal', maxSizeBytes: 0 })
 	try {
 		expect(sorted(await store.backlog())).toEqual([
 			{ flow: 'f1', endpoint: 'a', pending: 3, oldestCreatedAt: 1002 },

@@ -10,6 +10,7 @@ import { OpsQueries } from './ops'
 import { IngestWrites } from './ingest'
 import { WriteQueue } from './write-queue'
 import { SpaceMeter } from './space'
+import { DiskFull } from './disk-full'
 import { FileWatch } from './files'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
 	private damage: string | null = null
 	private walAutocheckpoint: number
 	private files: FileWatch
+	private diskFull: DiskFull
 	/** tests set this to make every write fail, as a full or read-only disk would */
 	get faultWrites() { return this.writes.fault }
 	set faultWrites(e: Error | null) { this.writes.fault = e }
@@ -51,10 +53,11 @@ export class SqliteStore implements Store {
 		this.closeFn = opened.close
 		this.writes = new WriteQueue(this.client)
 		this.files = new FileWatch(this.client, this.client.filename)
+		this.diskFull = new DiskFull(this.client.filename)
 		this.writes.guard = () => this.files.problem()
 		this.space = new SpaceMeter(this.client, opts.maxSizeBytes, pageSize(this.client))
 		this.writes.onFlush = (err) => {
-			if (err) this.noteError(err)
+			if (err) { this.noteError(err); this.diskFull.note(err) }
 			if (this.space.capped) this.space.refresh()
 		}
 		this.walAutocheckpoint = (this.client.prepare('PRAGMA wal_autocheckpoint').get() as { wal_autocheckpoint: number }).wal_autocheckpoint
@@ -130,7 +133,7 @@ export class SqliteStore implements Store {
 		// looked at before every write transaction; a stat per request would cost more than it tells
 		if (this.files.found) return this.files.found
 		if (this.space.full) return STORE_FULL
-		return null
+		return this.diskFull.problem()
 	}
 
 	/** Looks at an error a statement threw: a sign of damaged pages marks the store damaged; returns the message for the caller. */
