@@ -21,9 +21,9 @@ export type AttemptErrorClass =
 export type SigningScheme = 'hmac-sha256' | 'standard-webhooks' | 'none'
 
 export type BuiltinEnvelope =
-	| 'standard' | 'session-step' | 'flow-event' | 'record-event' | 'campaign' | 'platform-action'
+	| 'standard' | 'session-step' | 'flow-event' | 'record-event' | 'campaign' | 'platform-action' | 'raw'
 export const BUILTIN_ENVELOPES: readonly BuiltinEnvelope[] = [
-	'standard', 'session-step', 'flow-event', 'record-event', 'campaign', 'platform-action',
+	'standard', 'session-step', 'flow-event', 'record-event', 'campaign', 'platform-action', 'raw',
 ]
 
 export type EnvelopeSpec =
@@ -39,6 +39,8 @@ export interface SigningConfig {
 	encoding: 'hex' | 'base64'
 	/** an older secret that keeps signing beside the new one until `until` (ms) */
 	previous: { secret: string; until: number } | null
+	/** more older secrets, newest first (Svix applications keep up to 10) */
+	olderKeys?: Array<{ secret: string; until: number }>
 }
 
 export interface HeaderValue {
@@ -78,6 +80,8 @@ export interface FlowConfig {
 	/** defaults merged under each endpoint's own signing block */
 	signing: Partial<Omit<SigningConfig, 'previous'>>
 	endpoints: EndpointConfig[]
+	/** absent: declared in YAML; 'svix': an application created through /api/v1 */
+	managedBy?: 'svix'
 }
 
 export interface Config {
@@ -95,6 +99,8 @@ export interface Config {
 	/** frameAncestors: the CSP `frame-ancestors` source list of /ui/portal */
 	portal: { frameAncestors: string }
 	metrics: { token: string }
+	/** the Svix-compatible /api/v1 (no tokens: closed) */
+	svix: { tokens: string[]; endpointsPerApp: number; whitelabelHeaders: boolean }
 	log: { level: 'debug' | 'info' | 'warn' | 'error' }
 	limits: { endpointsPerFlow: number; batchEvents: number }
 	delivery: {

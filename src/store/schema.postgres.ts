@@ -109,3 +109,35 @@ export const heartbeat = pgTable('heartbeat', {
 	id: integer('id').primaryKey(),
 	at: ms('at').notNull(),
 })
+
+// Svix-compatible API (/api/v1), as in schema.sqlite.ts.
+export const svixApps = pgTable('svix_apps', {
+	id: text('id').primaryKey(),
+	uid: text('uid'),
+	name: text('name').notNull(),
+	metadata: text('metadata').notNull(),
+	throttleRate: integer('throttle_rate'),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+}, (t) => [uniqueIndex('svix_apps_uid').on(t.uid)])
+
+export const svixMessages = pgTable('svix_messages', {
+	app: text('app').notNull(),
+	id: text('id').notNull(),
+	eventPk: bigint('event_pk', { mode: 'number' }).notNull(),
+	eventId: text('event_id'),
+	channels: text('channels'),
+	tags: text('tags'),
+	createdAt: ms('created_at').notNull(),
+}, (t) => [
+	primaryKey({ columns: [t.app, t.id] }),
+	uniqueIndex('svix_messages_event_id').on(t.app, t.eventId),
+	index('svix_messages_event').on(t.eventPk),
+])
+
+export const svixIdempotency = pgTable('svix_idempotency', {
+	key: text('key').primaryKey(),
+	status: integer('status').notNull(),
+	body: text('body').notNull(),
+	createdAt: ms('created_at').notNull(),
+})

@@ -110,3 +110,40 @@ export const heartbeat = sqliteTable('heartbeat', {
 	id: integer('id').primaryKey(),
 	at: integer('at').notNull(),
 })
+
+// Svix-compatible API (/api/v1). An application is a flow created there; its
+// endpoints live in `endpoints` like any API endpoint.
+export const svixApps = sqliteTable('svix_apps', {
+	id: text('id').primaryKey(),
+	uid: text('uid'),
+	name: text('name').notNull(),
+	metadata: text('metadata').notNull(),
+	throttleRate: integer('throttle_rate'),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+}, (t) => [uniqueIndex('svix_apps_uid').on(t.uid)])
+
+// A message is an event of its application; this row adds what Svix knows of it.
+export const svixMessages = sqliteTable('svix_messages', {
+	app: text('app').notNull(),
+	id: text('id').notNull(),
+	// no foreign key: retention removes an event with its last job, and the join drops the row
+	eventPk: integer('event_pk').notNull(),
+	eventId: text('event_id'),
+	channels: text('channels'),
+	tags: text('tags'),
+	createdAt: integer('created_at').notNull(),
+}, (t) => [
+	primaryKey({ columns: [t.app, t.id] }),
+	uniqueIndex('svix_messages_event_id').on(t.app, t.eventId),
+	index('svix_messages_event').on(t.eventPk),
+])
+
+// Answers of POSTs by idempotency key (a hash of token, key, path and query),
+// written in the transaction of their effect and replayed for 12 hours.
+export const svixIdempotency = sqliteTable('svix_idempotency', {
+	key: text('key').primaryKey(),
+	status: integer('status').notNull(),
+	body: text('body').notNull(),
+	createdAt: integer('created_at').notNull(),
+})

@@ -4,6 +4,9 @@ import type {
 } from './types'
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
+import type {
+	SvixAppRecord, SvixAttemptFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+} from './svix-types'
 
 /** Pending jobs of one endpoint, for /metrics. */
 export interface BacklogRow {
@@ -195,6 +198,24 @@ export interface Store {
 	/** the flow's key; `fresh` is stored when it has none yet */
 	ensurePortalKey(flow: string, fresh: string, now: number): Promise<string>
 	replacePortalKey(flow: string, key: string, now: number): Promise<void>
+
+	// Svix-compatible API: applications, message rows, stored answers of POSTs
+	svixApps(): Promise<SvixAppRecord[]>
+	/** inserts or replaces the app (and stores the answer in the same transaction); uid_taken when another app has its uid */
+	svixSaveApp(app: SvixAppRecord, idem: SvixIdempotentAnswer | null): Promise<'ok' | 'uid_taken'>
+	/** removes the app and its endpoints, cancels its pending jobs; returns how many */
+	svixDeleteApp(id: string, now: number): Promise<number>
+	/** an API endpoint saved with the answer of the request that made it */
+	svixSaveEndpoint(flow: string, e: EndpointConfig, now: number, idem: SvixIdempotentAnswer | null): Promise<void>
+	/** the stored answer of `key` made at or after `since` */
+	svixAnswer(key: string, since: number): Promise<{ status: number; body: string } | null>
+	/** the event, its jobs, the message row and the answer in one transaction; the dispatcher hears of it on commit */
+	svixSendMessage(m: SvixNewMessage): Promise<SvixSendOutcome>
+	/** messages of an app by id, newest first (`below`) or oldest first (`above`) */
+	svixMessages(app: string, page: SvixPage): Promise<SvixMessageRecord[]>
+	/** by message id or eventId */
+	svixMessage(app: string, idOrEventId: string): Promise<SvixMessageRecord | null>
+	svixAttempts(app: string, filter: SvixAttemptFilter): Promise<SvixAttemptRecord[]>
 
 	/**
 	 * Runs `fn` only if no other instance on the same database runs the task of

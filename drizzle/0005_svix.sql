@@ -1,0 +1,31 @@
+CREATE TABLE `svix_apps` (
+	`id` text PRIMARY KEY NOT NULL,
+	`uid` text,
+	`name` text NOT NULL,
+	`metadata` text NOT NULL,
+	`throttle_rate` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `svix_apps_uid` ON `svix_apps` (`uid`);--> statement-breakpoint
+CREATE TABLE `svix_idempotency` (
+	`key` text PRIMARY KEY NOT NULL,
+	`status` integer NOT NULL,
+	`body` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `svix_messages` (
+	`app` text NOT NULL,
+	`id` text NOT NULL,
+	`event_pk` integer NOT NULL,
+	`event_id` text,
+	`channels` text,
+	`tags` text,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`app`, `id`)
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `svix_messages_event_id` ON `svix_messages` (`app`,`event_id`);--> statement-breakpoint
+CREATE INDEX `svix_messages_event` ON `svix_messages` (`event_pk`);

@@ -1,0 +1,131 @@
+import type { DeliveryStatus, EndpointConfig } from '../../domain'
+import type {
+	SvixAppRecord, SvixAttemptFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+} from '../svix-types'
+import { applyAll } from './ingest'
+import { num, type Q } from './rows'
+
+// The Svix-compatible API's rows, as the SQLite store keeps them (sqlite/svix.ts).
+
+const toApp = (r: Record<string, any>): SvixAppRecord => ({
+	id: r.id, uid: r.uid, name: r.name, metadata: JSON.parse(r.metadata), throttleRate: r.throttle_rate,
+	createdAt: num(r.created_at), updatedAt: num(r.updated_at),
+})
+
+export async function apps(sql: Q): Promise<SvixAppRecord[]> {
+	return [...await sql`SELECT * FROM svix_apps ORDER BY id`].map(toApp)
+}
+
+async function remember(tx: Q, idem: SvixIdempotentAnswer | null, now: number) {
+	if (!idem) return
+	await tx`INSERT INTO svix_idempotency (key, status, body, created_at) VALUES (${idem.key}, ${idem.status}, ${idem.body}, ${now})
+		ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body, created_at = excluded.created_at`
+}
+
+class UidTaken extends Error {}
+
+export async function saveApp(sql: Q, a: SvixAppRecord, idem: SvixIdempotentAnswer | null): Promise<'ok' | 'uid_taken'> {
+	try {
+		return await sql.begin(async (tx) => {
+			if (a.uid !== null) {
+				const [other] = await tx`SELECT id FROM svix_apps WHERE uid = ${a.uid} AND id <> ${a.id}`
+				if (other) throw new UidTaken()
+			}
+			await tx`INSERT INTO svix_apps (id, uid, name, metadata, throttle_rate, created_at, updated_at)
+				VALUES (${a.id}, ${a.uid}, ${a.name}, ${JSON.stringify(a.metadata)}, ${a.throttleRate}, ${a.createdAt}, ${a.updatedAt})
+				ON CONFLICT (id) DO UPDATE SET uid = excluded.uid, name = excluded.name, metadata = excluded.metadata,
+					throttle_rate = excluded.throttle_rate, updated_at = excluded.updated_at`
+			await remember(tx, idem, a.updatedAt)
+			return 'ok' as const
+		})
+	} catch (err) {
+		// two instances saving the same uid at once: the unique index decides
+		if (err instanceof UidTaken || String((err as { code?: string }).code ?? '') === '23505' || /svix_apps_uid/.test(String(err))) return 'uid_taken'
+		throw err
+	}
+}
+
+export async function deleteApp(sql: Q, id: string, now: number): Promise<number> {
+	return sql.begin(async (tx) => {
+		await tx`DELETE FROM svix_apps WHERE id = ${id}`
+		await tx`DELETE FROM endpoints WHERE flow = ${id}`
+		await tx`DELETE FROM endpoint_state WHERE flow = ${id}`
+		const r = await tx`UPDATE deliveries SET status = 'cancelled', updated_at = ${now} WHERE flow = ${id} AND status = 'pending'`
+		return r.count as number
+	})
+}
+
+export async function saveEndpoint(sql: Q, flow: string, e: EndpointConfig, now: number, idem: SvixIdempotentAnswer | null) {
+	await sql.begin(async (tx) => {
+		await tx`INSERT INTO endpoints (flow, id, config, created_at, updated_at) VALUES (${flow}, ${e.id}, ${JSON.stringify(e)}, ${e.createdAt ?? now}, ${now})
+			ON CONFLICT (flow, id) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at`
+		await remember(tx, idem, now)
+	})
+}
+
+export async function answer(sql: Q, key: string, since: number): Promise<{ status: number; body: string } | null> {
+	const [r] = await sql`SELECT status, body FROM svix_idempotency WHERE key = ${key} AND created_at >= ${since}`
+	return r ? { status: r.status, body: r.body } : null
+}
+
+class Taken extends Error {}
+
+export async function sendMessage(sql: Q, m: SvixNewMessage, hint: { channel: string; payload: string }): Promise<SvixSendOutcome> {
+	try {
+		return await sql.begin(async (tx) => {
+			if (m.eventId !== null) {
+				const [hit] = await tx`SELECT 1 FROM svix_messages WHERE app = ${m.app} AND event_id = ${m.eventId}`
+				if (hit) throw new Taken()
+			}
+			const [event] = await applyAll(tx, m.app, [{
+				event: { id: m.id, type: m.eventType, sessionId: null, occurredAt: null, success: true, data: m.payload }, endpoints: m.endpoints,
+			}], m.now)
+			if (!event?.stored) throw new Error('the message could not be stored')
+			await tx`INSERT INTO svix_messages (app, id, event_pk, event_id, channels, tags, created_at)
+				VALUES (${m.app}, ${m.id}, ${event.stored.pk}, ${m.eventId}, ${m.channels && JSON.stringify(m.channels)}, ${m.tags && JSON.stringify(m.tags)}, ${m.now})`
+			await remember(tx, m.idem, m.now)
+			if (event.deliveries.length > 0) await tx.notify(hint.channel, hint.payload)
+			return { kind: 'sent' as const, event }
+		})
+	} catch (err) {
+		if (err instanceof Taken || /svix_messages_event_id/.test(String(err))) return { kind: 'event_id_taken' }
+		throw err
+	}
+}
+
+const toMsg = (r: Record<string, any>): SvixMessageRecord => ({
+	app: r.app, id: r.id, eventId: r.event_id, eventType: r.type, payload: JSON.parse(r.data),
+	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), createdAt: num(r.created_at),
+})
+
+export async function messages(sql: Q, app: string, page: SvixPage): Promise<SvixMessageRecord[]> {
+	const rows = page.above !== undefined
+		? await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
+			WHERE m.app = ${app} AND m.id > ${page.above} ORDER BY m.id ASC LIMIT ${page.limit}`
+		: await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
+			WHERE m.app = ${app} AND m.id < ${page.below ?? '\uffff'} ORDER BY m.id DESC LIMIT ${page.limit}`
+	return [...rows].map(toMsg)
+}
+
+export async function message(sql: Q, app: string, idOrEventId: string): Promise<SvixMessageRecord | null> {
+	const [r] = await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
+		WHERE m.app = ${app} AND (m.id = ${idOrEventId} OR m.event_id = ${idOrEventId}) ORDER BY (m.id = ${idOrEventId}) DESC LIMIT 1`
+	return r ? toMsg(r) : null
+}
+
+export async function attempts(sql: Q, app: string, f: SvixAttemptFilter): Promise<SvixAttemptRecord[]> {
+	const rows = await sql`SELECT a.pk, e.id AS msg_id, d.endpoint, a.url, a.status, a.response_body, a.duration_ms, a.started_at,
+			a.error_message, d.status AS job_status
+		FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk JOIN events e ON e.pk = d.event_pk
+		WHERE d.flow = ${app} AND d.test = false
+			AND (${f.endpoint ?? null}::text IS NULL OR d.endpoint = ${f.endpoint ?? null})
+			AND (${f.msgId ?? null}::text IS NULL OR e.id = ${f.msgId ?? null})
+			AND (${f.belowPk ?? null}::bigint IS NULL OR a.pk < ${f.belowPk ?? null})
+			AND (${f.abovePk ?? null}::bigint IS NULL OR a.pk > ${f.abovePk ?? null})
+		ORDER BY CASE WHEN ${f.abovePk ?? null}::bigint IS NULL THEN -a.pk ELSE a.pk END
+		LIMIT ${f.limit}`
+	return [...rows].map((r) => ({
+		pk: num(r.pk), msgId: r.msg_id, endpoint: r.endpoint, url: r.url, status: r.status, responseBody: r.response_body,
+		durationMs: num(r.duration_ms), startedAt: num(r.started_at), errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus,
+	}))
+}

@@ -1,0 +1,115 @@
+import type { Database } from 'bun:sqlite'
+import type { DeliveryStatus, EndpointConfig } from '../../domain'
+import type {
+	SvixAppRecord, SvixAttemptFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+} from '../svix-types'
+import * as endpoints from './endpoints'
+import type { IngestWrites } from './ingest'
+
+interface AppRow { id: string; uid: string | null; name: string; metadata: string; throttle_rate: number | null; created_at: number; updated_at: number }
+const toApp = (r: AppRow): SvixAppRecord => ({
+	id: r.id, uid: r.uid, name: r.name, metadata: JSON.parse(r.metadata), throttleRate: r.throttle_rate, createdAt: r.created_at, updatedAt: r.updated_at,
+})
+
+export function apps(client: Database): SvixAppRecord[] {
+	return (client.prepare('SELECT * FROM svix_apps ORDER BY id').all() as AppRow[]).map(toApp)
+}
+
+function remember(client: Database, idem: SvixIdempotentAnswer | null, now: number) {
+	if (!idem) return
+	client.prepare(`INSERT INTO svix_idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body, created_at = excluded.created_at`).run(idem.key, idem.status, idem.body, now)
+}
+
+export function saveApp(client: Database, a: SvixAppRecord, idem: SvixIdempotentAnswer | null): 'ok' | 'uid_taken' {
+	return client.transaction(() => {
+		if (a.uid !== null) {
+			const other = client.prepare('SELECT id FROM svix_apps WHERE uid = ? AND id <> ?').get(a.uid, a.id)
+			if (other) return 'uid_taken' as const
+		}
+		client.prepare(`INSERT INTO svix_apps (id, uid, name, metadata, throttle_rate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET uid = excluded.uid, name = excluded.name, metadata = excluded.metadata,
+				throttle_rate = excluded.throttle_rate, updated_at = excluded.updated_at`)
+			.run(a.id, a.uid, a.name, JSON.stringify(a.metadata), a.throttleRate, a.createdAt, a.updatedAt)
+		remember(client, idem, a.updatedAt)
+		return 'ok' as const
+	}).immediate()
+}
+
+export function deleteApp(client: Database, id: string, now: number): number {
+	return client.transaction(() => {
+		client.prepare('DELETE FROM svix_apps WHERE id = ?').run(id)
+		client.prepare('DELETE FROM endpoints WHERE flow = ?').run(id)
+		client.prepare('DELETE FROM endpoint_state WHERE flow = ?').run(id)
+		return client.prepare(`UPDATE deliveries SET status = 'cancelled', updated_at = ? WHERE flow = ? AND status = 'pending'`).run(now, id).changes
+	}).immediate()
+}
+
+export function saveEndpoint(client: Database, flow: string, e: EndpointConfig, now: number, idem: SvixIdempotentAnswer | null) {
+	client.transaction(() => {
+		endpoints.saveApiEndpoint(client, flow, e, now)
+		remember(client, idem, now)
+	}).immediate()
+}
+
+export function answer(client: Database, key: string, since: number): { status: number; body: string } | null {
+	return client.prepare('SELECT status, body FROM svix_idempotency WHERE key = ? AND created_at >= ?').get(key, since) as { status: number; body: string } | null
+}
+
+/** Runs inside the write queue's transaction, like ingest. */
+export function sendMessage(client: Database, ingest: IngestWrites, m: SvixNewMessage): SvixSendOutcome {
+	if (m.eventId !== null && client.prepare('SELECT 1 FROM svix_messages WHERE app = ? AND event_id = ?').get(m.app, m.eventId)) return { kind: 'event_id_taken' }
+	const outcome = ingest.apply({
+		flow: m.app, now: m.now,
+		items: [{ event: { id: m.id, type: m.eventType, sessionId: null, occurredAt: null, success: true, data: m.payload }, endpoints: m.endpoints }],
+	})
+	// a fresh msg_ id never meets an existing event, and there is no session
+	if (!outcome.ok || !outcome.events[0].stored) throw new Error('the message could not be stored')
+	const event = outcome.events[0]
+	client.prepare('INSERT INTO svix_messages (app, id, event_pk, event_id, channels, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+		.run(m.app, m.id, event.stored!.pk, m.eventId, m.channels && JSON.stringify(m.channels), m.tags && JSON.stringify(m.tags), m.now)
+	remember(client, m.idem, m.now)
+	return { kind: 'sent', event }
+}
+
+interface MsgRow { app: string; id: string; event_id: string | null; type: string; data: string; channels: string | null; tags: string | null; created_at: number }
+const toMsg = (r: MsgRow): SvixMessageRecord => ({
+	app: r.app, id: r.id, eventId: r.event_id, eventType: r.type, payload: JSON.parse(r.data),
+	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), createdAt: r.created_at,
+})
+const MSG = 'SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk'
+
+export function messages(client: Database, app: string, page: SvixPage): SvixMessageRecord[] {
+	const rows = page.above !== undefined
+		? client.prepare(`${MSG} WHERE m.app = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?`).all(app, page.above, page.limit)
+		: client.prepare(`${MSG} WHERE m.app = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`).all(app, page.below ?? '\uffff', page.limit)
+	return (rows as MsgRow[]).map(toMsg)
+}
+
+export function message(client: Database, app: string, idOrEventId: string): SvixMessageRecord | null {
+	const r = client.prepare(`${MSG} WHERE m.app = ? AND (m.id = ? OR m.event_id = ?) ORDER BY m.id = ? DESC LIMIT 1`).get(app, idOrEventId, idOrEventId, idOrEventId) as MsgRow | null
+	return r ? toMsg(r) : null
+}
+
+interface AttemptRow {
+	pk: number; msg_id: string; endpoint: string; url: string; status: number | null; response_body: string; duration_ms: number
+	started_at: number; error_message: string | null; job_status: string
+}
+
+export function attempts(client: Database, app: string, f: SvixAttemptFilter): SvixAttemptRecord[] {
+	const where = ['d.flow = ?', 'd.test = 0']
+	const args: Array<string | number> = [app]
+	if (f.endpoint !== undefined) { where.push('d.endpoint = ?'); args.push(f.endpoint) }
+	if (f.msgId !== undefined) { where.push('e.id = ?'); args.push(f.msgId) }
+	if (f.belowPk !== undefined) { where.push('a.pk < ?'); args.push(f.belowPk) }
+	if (f.abovePk !== undefined) { where.push('a.pk > ?'); args.push(f.abovePk) }
+	const order = f.abovePk !== undefined ? 'ASC' : 'DESC'
+	const rows = client.prepare(`SELECT a.pk, e.id AS msg_id, d.endpoint, a.url, a.status, a.response_body, a.duration_ms, a.started_at,
+			a.error_message, d.status AS job_status
+		FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk JOIN events e ON e.pk = d.event_pk
+		WHERE ${where.join(' AND ')} ORDER BY a.pk ${order} LIMIT ?`).all(...args, f.limit) as AttemptRow[]
+	return rows.map((r) => ({
+		pk: r.pk, msgId: r.msg_id, endpoint: r.endpoint, url: r.url, status: r.status, responseBody: r.response_body, durationMs: r.duration_ms,
+		startedAt: r.started_at, errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus,
+	}))
+}

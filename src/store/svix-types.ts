@@ -1,0 +1,81 @@
+// What the Svix-compatible API (/api/v1) keeps beside flows, events and jobs.
+import type { DeliveryStatus } from '../domain'
+import type { IngestedEvent } from './types'
+
+/** An application: a flow created through /api/v1. */
+export interface SvixAppRecord {
+	id: string
+	uid: string | null
+	name: string
+	metadata: Record<string, string>
+	throttleRate: number | null
+	createdAt: number
+	updatedAt: number
+}
+
+/** A stored 2xx answer, replayed for a POST with the same key. */
+export interface SvixIdempotentAnswer {
+	key: string
+	status: number
+	body: string
+}
+
+export interface SvixNewMessage {
+	app: string
+	id: string
+	eventId: string | null
+	eventType: string
+	payload: Record<string, unknown>
+	channels: string[] | null
+	tags: string[] | null
+	/** endpoints that get a job */
+	endpoints: string[]
+	now: number
+	idem: SvixIdempotentAnswer | null
+}
+
+export type SvixSendOutcome =
+	| { kind: 'sent'; event: IngestedEvent }
+	| { kind: 'event_id_taken' }
+
+export interface SvixMessageRecord {
+	app: string
+	id: string
+	eventId: string | null
+	eventType: string
+	payload: Record<string, unknown>
+	channels: string[] | null
+	tags: string[] | null
+	createdAt: number
+}
+
+/** Keyset paging by id: `after` for older-to-newer travel, `before` for newer-to-older. */
+export interface SvixPage {
+	/** ids strictly below (descending order) */
+	below?: string
+	/** ids strictly above (ascending order) */
+	above?: string
+	limit: number
+}
+
+export interface SvixAttemptRecord {
+	pk: number
+	msgId: string
+	endpoint: string
+	url: string
+	status: number | null
+	responseBody: string
+	durationMs: number
+	startedAt: number
+	errorMessage: string | null
+	jobStatus: DeliveryStatus
+}
+
+export interface SvixAttemptFilter {
+	endpoint?: string
+	msgId?: string
+	/** attempts with pk below (newest first) or above */
+	belowPk?: number
+	abovePk?: number
+	limit: number
+}
