@@ -66,6 +66,19 @@ export interface EndpointConfig {
 	enabled: boolean
 	managedBy: 'config' | 'api'
 	createdAt: number | null
+	/** what the Svix-compatible API keeps of an endpoint it created */
+	svix?: SvixEndpointFields
+}
+
+export interface SvixEndpointFields {
+	uid: string | null
+	description: string
+	metadata: Record<string, string>
+	/** null: every type */
+	eventTypes: string[] | null
+	/** null: only messages without channels */
+	channels: string[] | null
+	updatedAt: number
 }
 
 export interface FlowConfig {
@@ -82,6 +95,8 @@ export interface FlowConfig {
 	endpoints: EndpointConfig[]
 	/** absent: declared in YAML; 'svix': an application created through /api/v1 */
 	managedBy?: 'svix'
+	/** 'svix': deliveries carry svix-id, svix-timestamp, svix-signature (beside webhook-id) */
+	signatureHeaders?: 'svix' | 'webhook'
 }
 
 export interface Config {

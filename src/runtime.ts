@@ -18,6 +18,7 @@ import { retentionTask } from './ops/retention-task'
 import { isUnavailable, openFailure } from './store/open'
 import { openStore } from './store/open-store'
 import { viewerRoutes } from './viewer/plugin'
+import { svixApi } from './svix'
 import type { Store } from './store/store'
 
 export interface RuntimeOptions {
@@ -145,6 +146,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
 			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
+			svixApi({ store, catalog, now, log, maxBodyBytes: () => catalog.config.server.maxBodyBytes }),
 			openapiDocs(),
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],

@@ -1,0 +1,64 @@
+// Request bodies of the Svix-compatible API (svix 2.5.0's models). Unknown
+// fields are dropped, as svix-server does; answers are built in services.
+import { z } from 'zod'
+
+const UID = /^[a-zA-Z0-9\-_.]+$/
+export const NAME = /^[a-zA-Z0-9\-_.]+$/
+const CHANNEL = /^[a-zA-Z0-9\-_.:+]+$/
+const TAG = /^[a-zA-Z0-9\-_./\\#]+$/
+const SECRET = /^(whsec_)?[A-Za-z0-9+/=]{32,100}$/
+
+export const uid = (prefix: string) => z.string().min(1).max(256).regex(UID, 'may hold letters, digits, -, _ and .')
+	.refine((s) => !s.startsWith(prefix), `must not start with ${prefix}`)
+const metadata = z.record(z.string(), z.string())
+const throttleRate = z.number().int().min(1).max(65535)
+const channels = z.array(z.string().min(1).max(128).regex(CHANNEL, 'may hold letters, digits and -_.:+')).min(1).max(10)
+const eventTypes = z.array(z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .')).min(1)
+	.refine((a) => new Set(a).size === a.length, 'must not repeat a type')
+const url = z.string().max(65536).refine((u) => {
+	try {
+		const p = new URL(u)
+		return p.protocol === 'http:' || p.protocol === 'https:'
+	} catch {
+		return false
+	}
+}, 'must be an http or https URL')
+
+export const applicationIn = z.object({
+	name: z.string().min(1),
+	throttleRate: throttleRate.nullish(),
+	uid: uid('app_').nullish(),
+	metadata: metadata.optional(),
+})
+export const applicationPatch = applicationIn.partial()
+
+const endpointBase = {
+	url,
+	description: z.string().optional(),
+	throttleRate: throttleRate.nullish(),
+	uid: uid('ep_').nullish(),
+	disabled: z.boolean().optional(),
+	eventTypes: eventTypes.nullish(),
+	channels: channels.nullish(),
+	metadata: metadata.optional(),
+}
+export const endpointIn = z.object({
+	...endpointBase,
+	secret: z.string().regex(SECRET, 'must be whsec_ and 32 to 100 base64 characters').nullish(),
+	headers: z.record(z.string(), z.string()).nullish(),
+})
+export const endpointUpsertIn = z.object(endpointBase)
+export const endpointPatch = z.object(endpointBase).partial()
+
+export const rotateIn = z.object({
+	key: z.string().regex(SECRET, 'must be whsec_ and 32 to 100 base64 characters').nullish(),
+	gracePeriodSeconds: z.number().int().min(0).max(604800).optional(),
+})
+
+export const messageIn = z.object({
+	eventType: z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .'),
+	payload: z.record(z.string(), z.unknown()),
+	eventId: uid('msg_').nullish(),
+	channels: channels.nullish(),
+	tags: z.array(z.string().min(1).max(128).regex(TAG, 'may hold letters, digits and -_./\\#')).max(5).nullish(),
+})

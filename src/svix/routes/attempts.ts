@@ -1,0 +1,57 @@
+// Message attempts: the tries of an application's jobs.
+import type { SvixAttemptFilter, SvixAttemptRecord } from '../../store/svix-types'
+import { notFound } from '../errors'
+import type { Ctx, Route } from '../http'
+import { attemptId, attemptPk } from '../ids'
+import { listQuery, page } from '../paging'
+import { findApp, iso } from '../services/apps'
+import { findEndpoint } from '../services/endpoints'
+import { findMessage, withContent } from '../services/messages'
+
+function attemptOut(a: SvixAttemptRecord, content: boolean) {
+	const ok = a.status !== null && a.status >= 200 && a.status < 300
+	return {
+		id: attemptId(a.pk), msgId: a.msgId, endpointId: a.endpoint, url: a.url,
+		response: content ? (a.status === null ? a.errorMessage ?? '' : a.responseBody) : '{}',
+		responseStatusCode: a.status ?? 0, responseDurationMs: a.durationMs,
+		status: ok ? 0 : 2, statusText: ok ? 'success' : 'fail', triggerType: 0, timestamp: iso(a.startedAt),
+	}
+}
+
+async function list(ctx: Ctx, app: string, filter: Omit<SvixAttemptFilter, 'limit'>) {
+	const q = { ...listQuery(ctx.query, 'descending'), order: 'descending' as const }
+	const got = await page<SvixAttemptRecord>(q, (a) => attemptId(a.pk), (forward, after, n) => {
+		const pk = after === null ? null : attemptPk(after)
+		return ctx.deps.store.svixAttempts(app, forward
+			? { ...filter, belowPk: pk ?? undefined, limit: n }
+			: { ...filter, abovePk: pk ?? 0, limit: n })
+	})
+	const content = withContent(ctx)
+	return { status: 200, body: { ...got, data: got.data.map((a) => attemptOut(a, content)) } }
+}
+
+export const attemptRoutes: Route[] = [
+	{
+		method: 'GET', path: 'app/:app/attempt/endpoint/:endpoint', handler: async (ctx) => {
+			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			return list(ctx, app.id, { endpoint: endpoint.id })
+		},
+	},
+	{
+		method: 'GET', path: 'app/:app/attempt/msg/:msg', handler: async (ctx) => {
+			const app = findApp(ctx, ctx.params.app)
+			const msg = await findMessage(ctx, app.id, ctx.params.msg)
+			return list(ctx, app.id, { msgId: msg.id })
+		},
+	},
+	{
+		method: 'GET', path: 'app/:app/msg/:msg/attempt/:attempt', handler: async (ctx) => {
+			const app = findApp(ctx, ctx.params.app)
+			const msg = await findMessage(ctx, app.id, ctx.params.msg)
+			const pk = attemptPk(ctx.params.attempt)
+			const [a] = pk === null ? [] : await ctx.deps.store.svixAttempts(app.id, { msgId: msg.id, belowPk: pk + 1, limit: 1 })
+			if (!a || a.pk !== pk) throw notFound('Message attempt not found')
+			return { status: 200, body: attemptOut(a, withContent(ctx)) }
+		},
+	},
+]

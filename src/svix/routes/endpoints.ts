@@ -1,0 +1,46 @@
+import type { Route } from '../http'
+import { parseBody } from '../http'
+import { endpointIn, endpointPatch, endpointUpsertIn, rotateIn } from '../model'
+import { listQuery, pageArray } from '../paging'
+import { findApp } from '../services/apps'
+import {
+	appEndpoints, createEndpoint, endpointOut, findEndpoint, patchEndpoint, rotateSecret, upsertEndpoint,
+} from '../services/endpoints'
+
+const ONE = 'app/:app/endpoint/:endpoint'
+
+export const endpointRoutes: Route[] = [
+	{
+		method: 'GET', path: 'app/:app/endpoint', handler: async (ctx) => {
+			const app = findApp(ctx, ctx.params.app)
+			const q = listQuery(ctx.query, 'descending')
+			const sorted = [...appEndpoints(ctx, app.id)].sort((a, b) => (a.id < b.id ? -1 : 1))
+			const page = await pageArray(q, sorted, (e) => e.id)
+			return { status: 200, body: { ...page, data: page.data.map((e) => endpointOut(ctx, app.id, e)) } }
+		},
+	},
+	{ method: 'POST', path: 'app/:app/endpoint', handler: (ctx) => createEndpoint(ctx, ctx.params.app, parseBody(endpointIn, ctx.body)) },
+	{
+		method: 'GET', path: ONE, handler: async (ctx) => {
+			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			return { status: 200, body: endpointOut(ctx, app.id, endpoint) }
+		},
+	},
+	{ method: 'PUT', path: ONE, handler: (ctx) => upsertEndpoint(ctx, ctx.params.app, ctx.params.endpoint, parseBody(endpointUpsertIn, ctx.body)) },
+	{ method: 'PATCH', path: ONE, handler: (ctx) => patchEndpoint(ctx, ctx.params.app, ctx.params.endpoint, parseBody(endpointPatch, ctx.body)) },
+	{
+		method: 'DELETE', path: ONE, handler: async (ctx) => {
+			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			await ctx.deps.catalog.deleteApiEndpoint(app.id, endpoint.id, ctx.deps.now())
+			return { status: 204 }
+		},
+	},
+	{
+		// the one place a secret is shown in clear: Svix's contract
+		method: 'GET', path: `${ONE}/secret`, handler: async (ctx) => {
+			const { endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			return { status: 200, body: { key: endpoint.signing.secret } }
+		},
+	},
+	{ method: 'POST', path: `${ONE}/secret/rotate`, handler: (ctx) => rotateSecret(ctx, ctx.params.app, ctx.params.endpoint, parseBody(rotateIn, ctx.body ?? {})) },
+]
