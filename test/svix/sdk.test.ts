@@ -1,0 +1,232 @@
+// The real svix 2.5.0 SDK against the compiled binary: every call of the
+// slice, the fields the SDK reads, and deliveries verified with its Webhook.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { ApiException, Svix, Webhook } from 'svix'
+import { ADMIN, apiError, arrived, startHarness, TOKEN, type Harness } from './harness'
+
+let h: Harness
+beforeAll(async () => { h = await startHarness() }, 180_000)
+afterAll(async () => { await h?.stop() })
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+describe('errors reach the SDK as ApiException with Svix bodies', () => {
+	test('health answers 204 without a token', async () => {
+		await h.svix.health.get()
+		const head = await fetch(`${h.child.url}/api/v1/health`, { method: 'HEAD' })
+		expect(head.status).toBe(204)
+	})
+
+	test('a wrong token is 401 authentication_failed', async () => {
+		const e = await apiError(new Svix('wrong', { serverUrl: h.child.url }).application.list())
+		expect(e).toBeInstanceOf(ApiException)
+		expect(e.code).toBe(401)
+		expect(e.body).toEqual({ code: 'authentication_failed', detail: 'Invalid token' })
+	})
+
+	test('an unknown app and an unknown path are 404 JSON', async () => {
+		const e = await apiError(h.svix.application.get('nobody-here'))
+		expect(e).toBeInstanceOf(ApiException)
+		expect(e.code).toBe(404)
+		expect(e.body.code).toBe('not_found')
+		// every SDK path lands under an unknown prefix
+		const lost = new Svix(TOKEN, { serverUrl: `${h.child.url}/api/v1/nowhere` })
+		const u = await apiError(lost.application.list())
+		expect(u).toBeInstanceOf(ApiException)
+		expect(u.code).toBe(404)
+		expect(u.body).toEqual({ code: 'not_found', detail: 'Entity not found' })
+	})
+
+	test('an operation not offered is 501 not_implemented', async () => {
+		const e = await apiError(h.svix.eventType.list())
+		expect(e).toBeInstanceOf(ApiException)
+		expect(e.code).toBe(501)
+		// the SDK hands a 5xx body over as text
+		expect(JSON.parse(e.body as string).code).toBe('not_implemented')
+	})
+
+	test('a bad field is 422 with loc, without the value', async () => {
+		const app = await h.svix.application.create({ name: 'validation' })
+		const e = await apiError(h.svix.endpoint.create(app.id, { url: 'ftp://secret-host.example/x' }))
+		expect(e).toBeInstanceOf(ApiException)
+		expect(e.code).toBe(422)
+		expect(e.body.detail[0].loc).toEqual(['body', 'url'])
+		expect(typeof e.body.detail[0].msg).toBe('string')
+		expect(JSON.stringify(e.body)).not.toContain('secret-host')
+		const big = await apiError(h.svix.application.list({ limit: 251 }))
+		expect(big.code).toBe(422)
+		expect(big.body.detail[0].loc).toEqual(['query', 'limit'])
+	})
+})
+
+describe('applications', () => {
+	test('create, getOrCreate, get by id and uid, upsert, patch, list, delete', async () => {
+		const a = await h.svix.application.create({ name: 'Shop A', uid: 'shop-a', metadata: { tier: 'gold' } })
+		expect(a.id).toMatch(/^app_[a-z0-9]{27}$/)
+		expect(a).toMatchObject({ uid: 'shop-a', name: 'Shop A', metadata: { tier: 'gold' } })
+		expect(a.createdAt).toBeInstanceOf(Date)
+		expect(Number.isNaN(a.createdAt.getTime())).toBe(false)
+		const again = await h.svix.application.getOrCreate({ name: 'other', uid: 'shop-a' })
+		expect(again.id).toBe(a.id)
+		const dup = await apiError(h.svix.application.create({ name: 'x', uid: 'shop-a' }))
+		expect(dup.code).toBe(409)
+		expect(dup.body.code).toBe('conflict')
+		expect((await h.svix.application.get('shop-a')).id).toBe(a.id)
+		expect((await h.svix.application.get(a.id)).uid).toBe('shop-a')
+		const up = await h.svix.application.upsert('shop-a', { name: 'Shop A2' })
+		expect(up).toMatchObject({ id: a.id, name: 'Shop A2' })
+		const made = await h.svix.application.upsert('shop-b', { name: 'Shop B' })
+		expect(made).toMatchObject({ uid: 'shop-b', name: 'Shop B' })
+		const patched = await h.svix.application.patch(a.id, { throttleRate: 20 })
+		expect(patched).toMatchObject({ name: 'Shop A2', throttleRate: 20 })
+		const list = await h.svix.application.list({ limit: 250 })
+		expect(list.data.map((x) => x.id)).toContain(a.id)
+		expect(list.done).toBe(true)
+		// the admin API shows applications as flows managed by svix
+		const flows = await (await fetch(`${h.child.url}/admin/v1/flows`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as { items: Array<{ id: string; managedBy: string; envelope: string }> }
+		expect(flows.items.find((f) => f.id === a.id)).toMatchObject({ managedBy: 'svix', envelope: 'raw' })
+		expect(flows.items.find((f) => f.id === 'shop')?.managedBy).toBe('config')
+		await h.svix.application.delete(made.id)
+		expect((await apiError(h.svix.application.get('shop-b'))).code).toBe(404)
+	})
+})
+
+describe('endpoints and delivery', () => {
+	test('endpoint calls, deliveries verified with Webhook before, during and after a rotation', async () => {
+		const app = await h.svix.application.create({ name: 'Deliveries' })
+		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/main`, uid: 'main', description: 'd', metadata: { k: 'v' } })
+		expect(ep.id).toMatch(/^ep_[a-z0-9]{27}$/)
+		expect(ep).toMatchObject({ url: `${h.receiver.url}/main`, uid: 'main', description: 'd', disabled: false, metadata: { k: 'v' } })
+		expect((await h.svix.endpoint.get(app.id, 'main')).id).toBe(ep.id)
+		const taken = await apiError(h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/x`, uid: 'main' }))
+		expect(taken.code).toBe(409)
+		const { key: first } = await h.svix.endpoint.getSecret(app.id, ep.id)
+		expect(first).toMatch(/^whsec_/)
+
+		const m1 = await h.svix.message.create(app.id, { eventType: 'order.paid', payload: { order: 1, note: 'café' } })
+		expect(m1.id).toMatch(/^msg_[a-z0-9]{27}$/)
+		const [d1] = await arrived(h.receiver.got, (r) => r.headers['svix-id'] === m1.id)
+		expect(d1.body).toBe(JSON.stringify({ order: 1, note: 'café' }))
+		expect(d1.headers['svix-timestamp']).toMatch(/^\d+$/)
+		expect(d1.headers['webhook-signature']).toBeUndefined()
+		new Webhook(first).verify(d1.body, d1.headers)
+
+		await h.svix.endpoint.rotateSecret(app.id, ep.id, { gracePeriodSeconds: 2 })
+		const { key: second } = await h.svix.endpoint.getSecret(app.id, ep.id)
+		expect(second).not.toBe(first)
+		const m2 = await h.svix.message.create(app.id, { eventType: 'order.paid', payload: { order: 2 } })
+		const [d2] = await arrived(h.receiver.got, (r) => r.headers['svix-id'] === m2.id)
+		expect(d2.headers['svix-signature'].split(' ')).toHaveLength(2)
+		new Webhook(second).verify(d2.body, d2.headers)
+		new Webhook(first).verify(d2.body, d2.headers)
+
+		await Bun.sleep(2100)
+		const m3 = await h.svix.message.create(app.id, { eventType: 'order.paid', payload: { order: 3 } })
+		const [d3] = await arrived(h.receiver.got, (r) => r.headers['svix-id'] === m3.id)
+		new Webhook(second).verify(d3.body, d3.headers)
+		expect(() => new Webhook(first).verify(d3.body, d3.headers)).toThrow()
+
+		const upd = await h.svix.endpoint.upsert(app.id, ep.id, { url: `${h.receiver.url}/main`, description: 'changed' })
+		expect(upd.description).toBe('changed')
+		const p = await h.svix.endpoint.patch(app.id, ep.id, { channels: ['eu'] })
+		expect(p.channels).toEqual(['eu'])
+		const list = await h.svix.endpoint.list(app.id)
+		expect(list.data.map((e) => e.id)).toEqual([ep.id])
+
+		// attempts: by endpoint, by message, one
+		const byEp = await h.svix.messageAttempt.listByEndpoint(app.id, ep.id)
+		expect(byEp.data.length).toBe(3)
+		const at = byEp.data.find((a) => a.msgId === m1.id)!
+		expect(at).toMatchObject({ endpointId: ep.id, responseStatusCode: 200, status: 0, triggerType: 0, url: `${h.receiver.url}/main` })
+		expect(at.id).toMatch(/^atmpt_[a-z0-9]{27}$/)
+		expect(at.timestamp).toBeInstanceOf(Date)
+		const byMsg = await h.svix.messageAttempt.listByMsg(app.id, m2.id)
+		expect(byMsg.data.map((a) => a.msgId)).toEqual([m2.id])
+		const one = await h.svix.messageAttempt.get(app.id, m1.id, at.id)
+		expect(one.id).toBe(at.id)
+
+		await h.svix.endpoint.delete(app.id, ep.id)
+		expect((await apiError(h.svix.endpoint.get(app.id, ep.id))).code).toBe(404)
+	}, 30_000)
+
+	test('eventTypes, channels and disabled decide who gets a message', async () => {
+		const app = await h.svix.application.create({ name: 'Fan-out' })
+		const all = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/all` })
+		const paid = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/paid`, eventTypes: ['order.paid'], channels: ['eu'] })
+		const off = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/off`, disabled: true })
+		expect(off.disabled).toBe(true)
+		const fourth = await apiError(h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/four` }))
+		expect(fourth.code).toBe(409)
+		expect(fourth.body.code).toBe('endpoint_limit')
+		const a = await h.svix.message.create(app.id, { eventType: 'order.paid', payload: { a: 1 }, channels: ['eu'] })
+		const b = await h.svix.message.create(app.id, { eventType: 'order.paid', payload: { b: 1 } })
+		const c = await h.svix.message.create(app.id, { eventType: 'order.new', payload: { c: 1 }, channels: ['eu'] })
+		await arrived(h.receiver.got, (r) => r.path === '/all' && [a.id, b.id, c.id].includes(r.headers['svix-id']), 3)
+		await arrived(h.receiver.got, (r) => r.path === '/paid' && r.headers['svix-id'] === a.id)
+		await Bun.sleep(300)
+		expect(h.receiver.got.filter((r) => r.path === '/paid').map((r) => r.headers['svix-id'])).toEqual([a.id])
+		expect(h.receiver.got.filter((r) => r.path === '/off')).toEqual([])
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, paid.id)).data).toHaveLength(1)
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, all.id)).data).toHaveLength(3)
+	}, 20_000)
+})
+
+describe('messages', () => {
+	test('get by id and eventId; a repeated eventId is 409; with_content=false gives payload {}', async () => {
+		const app = await h.svix.application.create({ name: 'Messages' })
+		const m = await h.svix.message.create(app.id, { eventType: 'user.signup', eventId: 'evt-1', payload: { u: 1 }, tags: ['t1'] })
+		expect(m).toMatchObject({ eventId: 'evt-1', eventType: 'user.signup', tags: ['t1'] })
+		expect(m.timestamp).toBeInstanceOf(Date)
+		const got = await h.svix.message.get(app.id, 'evt-1')
+		expect(got.id).toBe(m.id)
+		expect(got.payload).toEqual({})
+		const full = await (await fetch(`${h.child.url}/api/v1/app/${app.id}/msg/${m.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { payload: unknown }
+		expect(full.payload).toEqual({ u: 1 })
+		const dup = await apiError(h.svix.message.create(app.id, { eventType: 'user.signup', eventId: 'evt-1', payload: { u: 2 } }))
+		expect(dup).toBeInstanceOf(ApiException)
+		expect(dup.code).toBe(409)
+		expect(dup.body.code).toBe('conflict')
+	})
+
+	test('the same idempotency key twice makes one message', async () => {
+		const app = await h.svix.application.create({ name: 'Idempotent' })
+		const one = await h.svix.message.create(app.id, { eventType: 'x', payload: { n: 1 } }, { idempotencyKey: 'k-1' })
+		const two = await h.svix.message.create(app.id, { eventType: 'x', payload: { n: 1 } }, { idempotencyKey: 'k-1' })
+		expect(two.id).toBe(one.id)
+		expect((await h.svix.message.list(app.id)).data.map((m) => m.id)).toEqual([one.id])
+		const other = await h.svix.message.create(app.id, { eventType: 'x', payload: { n: 1 } }, { idempotencyKey: 'k-2' })
+		expect(other.id).not.toBe(one.id)
+	})
+
+	test('150 messages paged by 50 forward, then back with prevIterator: each id once', async () => {
+		const app = await h.svix.application.create({ name: 'Paging' })
+		const sent: string[] = []
+		for (let i = 0; i < 150; i += 10) {
+			const batch = await Promise.all(Array.from({ length: 10 }, (_, j) => h.svix.message.create(app.id, { eventType: 'p', payload: { i: i + j } })))
+			sent.push(...batch.map((m) => m.id))
+		}
+		const pages: string[][] = []
+		let iterator: string | null = null
+		let prev: string | null = null
+		for (;;) {
+			const page = await h.svix.message.list(app.id, { limit: 50, iterator })
+			pages.push(page.data.map((m) => m.id))
+			if (pages.length === 1) expect(page.prevIterator).toBe(`-${page.data[0].id}`)
+			prev = page.prevIterator ?? null
+			iterator = page.iterator
+			if (page.done) break
+		}
+		expect(pages.map((p) => p.length)).toEqual([50, 50, 50])
+		const forward = pages.flat()
+		expect(new Set(forward).size).toBe(150)
+		expect([...forward].sort()).toEqual([...sent].sort())
+		// newest first
+		expect(forward).toEqual([...forward].sort().reverse())
+		const back1 = await h.svix.message.list(app.id, { limit: 50, iterator: prev })
+		expect(back1.data.map((m) => m.id)).toEqual(pages[1])
+		expect(back1.done).toBe(false)
+		const back2 = await h.svix.message.list(app.id, { limit: 50, iterator: back1.prevIterator })
+		expect(back2.data.map((m) => m.id)).toEqual(pages[0])
+		expect(back2.done).toBe(true)
+	}, 60_000)
+})
