@@ -1,0 +1,90 @@
+// Conformance: what the Svix-compatible API keeps (applications, message
+// rows, stored answers) and reads back (messages by id or eventId, attempts).
+import { beforeAll, describe, expect, test } from 'bun:test'
+import type { Store } from '../../../src/store/store'
+import type { SvixAppRecord, SvixNewMessage } from '../../../src/store/svix-types'
+import type { EndpointConfig } from '../../../src/domain'
+import type { Harness } from './harness'
+import { done, newFlow } from './values'
+
+const app = (id: string, over: Partial<SvixAppRecord> = {}): SvixAppRecord => ({
+	id, uid: null, name: 'A', metadata: { k: 'v' }, throttleRate: null, createdAt: 1000, updatedAt: 1000, ...over,
+})
+
+const msg = (appId: string, id: string, over: Partial<SvixNewMessage> = {}): SvixNewMessage => ({
+	app: appId, id, eventId: null, eventType: 'order.paid', payload: { id }, channels: null, tags: null, endpoints: [], now: 1000, idem: null, ...over,
+})
+
+const endpoint = (id: string): EndpointConfig => ({
+	id, url: 'http://127.0.0.1:9/x', events: null,
+	signing: { scheme: 'standard-webhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', header: 'x-signature', encoding: 'base64', previous: null },
+	headers: {}, body: {}, timeoutMs: null, retryScheduleMs: null, concurrency: null, rateLimit: null, enabled: true, managedBy: 'api', createdAt: 1000,
+})
+
+export function svixTests(harness: () => Harness) {
+	let store: Store
+	let peer: Store
+	beforeAll(() => { ({ store, peer } = harness()) })
+
+	describe('svix', () => {
+		test('an application is saved with its answer; a uid another app holds is refused and nothing is written', async () => {
+			const a = `app_${newFlow()}`
+			const uid = `u-${newFlow()}`
+			expect(await store.svixSaveApp(app(a, { uid }), { key: `k-${a}`, status: 201, body: '{"id":1}' })).toBe('ok')
+			expect((await peer.svixApps()).find((x) => x.id === a)).toEqual(app(a, { uid }))
+			expect(await peer.svixAnswer(`k-${a}`, 0)).toEqual({ status: 201, body: '{"id":1}' })
+			// only answers made at or after `since` are replayed
+			expect(await store.svixAnswer(`k-${a}`, 2000)).toBeNull()
+			const b = `app_${newFlow()}`
+			expect(await store.svixSaveApp(app(b, { uid }), { key: `k-${b}`, status: 201, body: '{}' })).toBe('uid_taken')
+			expect((await store.svixApps()).some((x) => x.id === b)).toBe(false)
+			expect(await store.svixAnswer(`k-${b}`, 0)).toBeNull()
+			expect(await store.svixSaveApp(app(a, { uid, name: 'B', updatedAt: 2000 }), null)).toBe('ok')
+			expect((await store.svixApps()).find((x) => x.id === a)?.name).toBe('B')
+		})
+
+		test('a message stores event, jobs, row and answer together; a repeated eventId is refused', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSaveApp(app(a), null)
+			await store.svixSaveEndpoint(a, endpoint('ep_1'), 1000, { key: `e-${a}`, status: 201, body: '{}' })
+			expect((await peer.apiEndpoints()).some((x) => x.flow === a && x.endpoint.id === 'ep_1')).toBe(true)
+			expect(await store.svixAnswer(`e-${a}`, 0)).toEqual({ status: 201, body: '{}' })
+			const sent = await store.svixSendMessage(msg(a, 'msg_1', { eventId: 'evt-1', channels: ['eu'], tags: ['t'], endpoints: ['ep_1'], idem: { key: `m-${a}`, status: 202, body: '{"m":1}' } }))
+			expect(sent.kind).toBe('sent')
+			if (sent.kind !== 'sent') return
+			expect(sent.event.deliveries.map((d) => d.endpoint)).toEqual(['ep_1'])
+			expect(await peer.svixAnswer(`m-${a}`, 0)).toEqual({ status: 202, body: '{"m":1}' })
+			expect(await peer.svixSendMessage(msg(a, 'msg_2', { eventId: 'evt-1' }))).toEqual({ kind: 'event_id_taken' })
+			expect(await store.svixMessage(a, 'msg_2')).toBeNull()
+			const byEventId = await peer.svixMessage(a, 'evt-1')
+			expect(byEventId).toEqual({ app: a, id: 'msg_1', eventId: 'evt-1', eventType: 'order.paid', payload: { id: 'msg_1' }, channels: ['eu'], tags: ['t'], createdAt: 1000 })
+			// the job is a normal job: claimed, completed, then an attempt of the message
+			const [job] = await store.claim(a, 'ep_1', 10, 1000, 60_000)
+			await store.complete([done(job, 1500)])
+			const attempts = await peer.svixAttempts(a, { msgId: 'msg_1', limit: 10 })
+			expect(attempts).toHaveLength(1)
+			expect(attempts[0]).toMatchObject({ msgId: 'msg_1', endpoint: 'ep_1', status: 200, responseBody: 'ok', durationMs: 12, startedAt: 1500, jobStatus: 'succeeded' })
+			expect(await store.svixAttempts(a, { endpoint: 'ep_1', belowPk: attempts[0].pk, limit: 10 })).toEqual([])
+			expect(await store.svixAttempts(a, { endpoint: 'ep_1', abovePk: attempts[0].pk - 1, limit: 10 })).toHaveLength(1)
+		})
+
+		test('messages page by id both ways', async () => {
+			const a = `app_${newFlow()}`
+			for (let i = 0; i < 5; i++) await store.svixSendMessage(msg(a, `msg_${i}`))
+			expect((await peer.svixMessages(a, { limit: 2 })).map((m) => m.id)).toEqual(['msg_4', 'msg_3'])
+			expect((await peer.svixMessages(a, { below: 'msg_3', limit: 2 })).map((m) => m.id)).toEqual(['msg_2', 'msg_1'])
+			expect((await peer.svixMessages(a, { above: 'msg_1', limit: 2 })).map((m) => m.id)).toEqual(['msg_2', 'msg_3'])
+		})
+
+		test('deleting an application removes its endpoints and cancels its pending jobs', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSaveApp(app(a), null)
+			await store.svixSaveEndpoint(a, endpoint('ep_1'), 1000, null)
+			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'] }))
+			expect(await store.svixDeleteApp(a, 2000)).toBe(1)
+			expect((await peer.svixApps()).some((x) => x.id === a)).toBe(false)
+			expect((await peer.apiEndpoints()).some((x) => x.flow === a)).toBe(false)
+			expect((await peer.jobCounts(a)).find((c) => c.status === 'cancelled')?.count).toBe(1)
+		})
+	})
+}
