@@ -55,7 +55,7 @@ const UNOFFERED = [
 	/^auth(\/|$)/, /^stats(\/|$)/, /^environment(\/|$)/, /^transformation-template(\/|$)/, /^operational-webhook(\/|$)/,
 	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^event-type(\/|$)/, /^background-task(\/|$)/,
 	/^app\/[^/]+\/integration(\/|$)/, /^app\/[^/]+\/msg\/precheck/, /^app\/[^/]+\/msg\/[^/]+\/content$/, /^app\/[^/]+\/msg\/expunge-all-contents$/,
-	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|headers|recover|send-example|stats|msg)(\/|$)/,
+	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|recover|send-example|msg)(\/|$)/,
 	/^app\/[^/]+\/msg\/[^/]+\/endpoint(\/|$)/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
 ]
 

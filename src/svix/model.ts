@@ -62,3 +62,9 @@ export const messageIn = z.object({
 	channels: channels.nullish(),
 	tags: z.array(z.string().min(1).max(128).regex(TAG, 'may hold letters, digits and -_./\\#')).max(5).nullish(),
 })
+
+export const headersIn = z.object({ headers: z.record(z.string(), z.string()) })
+export const headersPatchIn = z.object({
+	headers: z.record(z.string(), z.string().nullable()),
+	deleteHeaders: z.array(z.string()).optional(),
+})

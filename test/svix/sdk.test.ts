@@ -230,3 +230,26 @@ describe('messages', () => {
 		expect(back2.done).toBe(true)
 	}, 60_000)
 })
+
+describe('endpoint headers and stats', () => {
+	test('headers: set, patch, read with sensitive ones named only; they go out with deliveries; Svix names are refused', async () => {
+		const app = await h.svix.application.create({ name: 'Headers' })
+		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/hdr`, headers: { 'X-Tenant': 'acme' } })
+		await h.svix.endpoint.setHeaders(app.id, ep.id, { headers: { 'X-Tenant': 'acme', Authorization: 'Bearer hidden-value', 'X-Old': '1' } })
+		await h.svix.endpoint.patchHeaders(app.id, ep.id, { headers: { 'X-Extra': 'e', 'X-Tenant': null }, deleteHeaders: ['X-Old'] })
+		const got = await h.svix.endpoint.getHeaders(app.id, ep.id)
+		expect(got).toEqual({ headers: { 'X-Extra': 'e' }, sensitive: ['Authorization'] })
+		const refused = await apiError(h.svix.endpoint.setHeaders(app.id, ep.id, { headers: { 'svix-foo': 'x' } }))
+		expect(refused.code).toBe(422)
+		expect(refused.body.detail[0].loc).toEqual(['body', 'headers'])
+		const m = await h.svix.message.create(app.id, { eventType: 'h', payload: {} })
+		const [d] = await arrived(h.receiver.got, (r) => r.headers['svix-id'] === m.id)
+		expect(d.headers['x-extra']).toBe('e')
+		expect(d.headers.authorization).toBe('Bearer hidden-value')
+		expect(d.headers['x-tenant']).toBeUndefined()
+		// the try is recorded just after the receiver answered
+		let stats = await h.svix.endpoint.getStats(app.id, ep.id)
+		for (let i = 0; i < 80 && stats.success === 0; i++) { await Bun.sleep(25); stats = await h.svix.endpoint.getStats(app.id, ep.id) }
+		expect(stats).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+	}, 20_000)
+})

@@ -1,10 +1,10 @@
 import type { Route } from '../http'
 import { parseBody } from '../http'
-import { endpointIn, endpointPatch, endpointUpsertIn, rotateIn } from '../model'
+import { endpointIn, endpointPatch, endpointUpsertIn, headersIn, headersPatchIn, rotateIn } from '../model'
 import { listQuery, pageArray } from '../paging'
 import { findApp } from '../services/apps'
 import {
-	appEndpoints, createEndpoint, endpointOut, findEndpoint, patchEndpoint, rotateSecret, upsertEndpoint,
+	appEndpoints, changeHeaders, createEndpoint, endpointOut, endpointStats, findEndpoint, headersOut, patchEndpoint, rotateSecret, upsertEndpoint,
 } from '../services/endpoints'
 
 const ONE = 'app/:app/endpoint/:endpoint'
@@ -42,5 +42,14 @@ export const endpointRoutes: Route[] = [
 			return { status: 200, body: { key: endpoint.signing.secret } }
 		},
 	},
+	{ method: 'GET', path: `${ONE}/headers`, handler: async (ctx) => ({ status: 200, body: headersOut(findEndpoint(ctx, ctx.params.app, ctx.params.endpoint).endpoint) }) },
+	{ method: 'PUT', path: `${ONE}/headers`, handler: (ctx) => changeHeaders(ctx, ctx.params.app, ctx.params.endpoint, parseBody(headersIn, ctx.body).headers, true) },
+	{
+		method: 'PATCH', path: `${ONE}/headers`, handler: (ctx) => {
+			const b = parseBody(headersPatchIn, ctx.body)
+			return changeHeaders(ctx, ctx.params.app, ctx.params.endpoint, b.headers, false, b.deleteHeaders)
+		},
+	},
+	{ method: 'GET', path: `${ONE}/stats`, handler: (ctx) => endpointStats(ctx, ctx.params.app, ctx.params.endpoint) },
 	{ method: 'POST', path: `${ONE}/secret/rotate`, handler: (ctx) => rotateSecret(ctx, ctx.params.app, ctx.params.endpoint, parseBody(rotateIn, ctx.body ?? {})) },
 ]

@@ -148,3 +148,38 @@ export async function rotateSecret(ctx: Ctx, appIdOrUid: string, idOrUid: string
 	}
 	return save(ctx, app.id, e, 204, undefined)
 }
+
+/** Sensitive headers are named, never shown. */
+export function headersOut(e: EndpointConfig) {
+	const headers: Record<string, string> = {}
+	const sensitive: string[] = []
+	for (const [name, h] of Object.entries(e.headers)) {
+		if (h.sensitive) sensitive.push(name)
+		else Object.defineProperty(headers, name, { value: h.value, enumerable: true, writable: true, configurable: true })
+	}
+	return { headers, sensitive }
+}
+
+/** PUT replaces every header; PATCH sets some, and null or deleteHeaders removes. */
+export async function changeHeaders(ctx: Ctx, appIdOrUid: string, idOrUid: string, set: Record<string, string | null>, replace: boolean, remove: string[] = []) {
+	const { app, endpoint } = findEndpoint(ctx, appIdOrUid, idOrUid)
+	const next: Record<string, string> = {}
+	if (!replace) for (const [n, h] of Object.entries(endpoint.headers)) Object.defineProperty(next, n, { value: h.value, enumerable: true, writable: true, configurable: true })
+	const drop = (name: string) => { for (const n of Object.keys(next)) if (n.toLowerCase() === name.toLowerCase()) delete next[n] }
+	for (const name of remove) drop(name)
+	for (const [name, value] of Object.entries(set)) {
+		drop(name)
+		if (value !== null) Object.defineProperty(next, name, { value, enumerable: true, writable: true, configurable: true })
+	}
+	const e: EndpointConfig = { ...endpoint, headers: checkHeaders(next, ['body', 'headers']), svix: endpoint.svix && { ...endpoint.svix, updatedAt: ctx.deps.now() } }
+	return save(ctx, app.id, e, 204, undefined)
+}
+
+/** Jobs of the endpoint by their status now (one per message and endpoint). */
+export async function endpointStats(ctx: Ctx, appIdOrUid: string, idOrUid: string) {
+	const { app, endpoint } = findEndpoint(ctx, appIdOrUid, idOrUid)
+	const out = { success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 }
+	const map = { succeeded: 'success', pending: 'pending', delivering: 'sending', failed: 'fail', cancelled: 'canceled' } as const
+	for (const c of await ctx.deps.store.jobCounts(app.id)) if (c.endpoint === endpoint.id) out[map[c.status]] += c.count
+	return { status: 200, body: out }
+}
