@@ -9,6 +9,18 @@ CREATE TABLE `svix_apps` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `svix_apps_uid` ON `svix_apps` (`uid`);--> statement-breakpoint
+CREATE TABLE `svix_event_types` (
+	`name` text PRIMARY KEY NOT NULL,
+	`description` text NOT NULL,
+	`archived` integer NOT NULL,
+	`deprecated` integer NOT NULL,
+	`schemas` text,
+	`group_name` text,
+	`feature_flags` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `svix_idempotency` (
 	`key` text PRIMARY KEY NOT NULL,
 	`status` integer NOT NULL,

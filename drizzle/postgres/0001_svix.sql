@@ -8,6 +8,18 @@ CREATE TABLE "svix_apps" (
 	"updated_at" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "svix_event_types" (
+	"name" text PRIMARY KEY NOT NULL,
+	"description" text NOT NULL,
+	"archived" boolean NOT NULL,
+	"deprecated" boolean NOT NULL,
+	"schemas" text,
+	"group_name" text,
+	"feature_flags" text,
+	"created_at" bigint NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "svix_idempotency" (
 	"key" text PRIMARY KEY NOT NULL,
 	"status" integer NOT NULL,

@@ -141,3 +141,15 @@ export const svixIdempotency = pgTable('svix_idempotency', {
 	body: text('body').notNull(),
 	createdAt: ms('created_at').notNull(),
 })
+
+export const svixEventTypes = pgTable('svix_event_types', {
+	name: text('name').primaryKey(),
+	description: text('description').notNull(),
+	archived: boolean('archived').notNull(),
+	deprecated: boolean('deprecated').notNull(),
+	schemas: text('schemas'),
+	groupName: text('group_name'),
+	featureFlags: text('feature_flags'),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+})

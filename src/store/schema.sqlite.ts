@@ -147,3 +147,16 @@ export const svixIdempotency = sqliteTable('svix_idempotency', {
 	body: text('body').notNull(),
 	createdAt: integer('created_at').notNull(),
 })
+
+// The event-type catalog of the Svix-compatible API (one per gateway, as Svix's per organisation).
+export const svixEventTypes = sqliteTable('svix_event_types', {
+	name: text('name').primaryKey(),
+	description: text('description').notNull(),
+	archived: integer('archived', { mode: 'boolean' }).notNull(),
+	deprecated: integer('deprecated', { mode: 'boolean' }).notNull(),
+	schemas: text('schemas'),
+	groupName: text('group_name'),
+	featureFlags: text('feature_flags'),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+})

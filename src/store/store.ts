@@ -5,7 +5,7 @@ import type {
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from './svix-types'
 
 /** Pending jobs of one endpoint, for /metrics. */
@@ -216,6 +216,10 @@ export interface Store {
 	/** by message id or eventId */
 	svixMessage(app: string, idOrEventId: string): Promise<SvixMessageRecord | null>
 	svixAttempts(app: string, filter: SvixAttemptFilter): Promise<SvixAttemptRecord[]>
+	/** the event-type catalog, by name */
+	svixEventTypes(): Promise<SvixEventTypeRecord[]>
+	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null): Promise<void>
+	svixDeleteEventType(name: string): Promise<void>
 
 	/**
 	 * Runs `fn` only if no other instance on the same database runs the task of

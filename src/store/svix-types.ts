@@ -79,3 +79,15 @@ export interface SvixAttemptFilter {
 	abovePk?: number
 	limit: number
 }
+
+export interface SvixEventTypeRecord {
+	name: string
+	description: string
+	archived: boolean
+	deprecated: boolean
+	schemas: Record<string, unknown> | null
+	groupName: string | null
+	featureFlags: string[] | null
+	createdAt: number
+	updatedAt: number
+}

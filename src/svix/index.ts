@@ -3,10 +3,11 @@ import { svixPlugin, type SvixDeps } from './http'
 import { appRoutes } from './routes/apps'
 import { attemptRoutes } from './routes/attempts'
 import { endpointRoutes } from './routes/endpoints'
+import { eventTypeRoutes } from './routes/event-types'
 import { messageRoutes } from './routes/messages'
 
 export type { SvixDeps } from './http'
 
 export function svixApi(deps: SvixDeps) {
-	return svixPlugin(deps, [...appRoutes, ...endpointRoutes, ...messageRoutes, ...attemptRoutes])
+	return svixPlugin(deps, [...appRoutes, ...endpointRoutes, ...messageRoutes, ...attemptRoutes, ...eventTypeRoutes])
 }

@@ -68,3 +68,15 @@ export const headersPatchIn = z.object({
 	headers: z.record(z.string(), z.string().nullable()),
 	deleteHeaders: z.array(z.string()).optional(),
 })
+
+const typeFields = {
+	description: z.string(),
+	archived: z.boolean().optional(),
+	deprecated: z.boolean().optional(),
+	schemas: z.record(z.string(), z.unknown()).nullish(),
+	groupName: z.string().min(1).max(256).nullish(),
+	featureFlags: z.array(z.string().min(1).max(256)).min(1).nullish(),
+}
+export const eventTypeIn = z.object({ name: z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .'), ...typeFields })
+export const eventTypeUpsertIn = z.object(typeFields)
+export const eventTypePatch = z.object(typeFields).partial()

@@ -38,7 +38,7 @@ describe('errors reach the SDK as ApiException with Svix bodies', () => {
 	})
 
 	test('an operation not offered is 501 not_implemented', async () => {
-		const e = await apiError(h.svix.eventType.list())
+		const e = await apiError(h.svix.authentication.appPortalAccess('any-app', {}))
 		expect(e).toBeInstanceOf(ApiException)
 		expect(e.code).toBe(501)
 		// the SDK hands a 5xx body over as text
@@ -151,6 +151,10 @@ describe('endpoints and delivery', () => {
 
 	test('eventTypes, channels and disabled decide who gets a message', async () => {
 		const app = await h.svix.application.create({ name: 'Fan-out' })
+		await h.svix.eventType.create({ name: 'order.paid', description: 'paid' })
+		const unknownType = await apiError(h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/x`, eventTypes: ['never.made'] }))
+		expect(unknownType.code).toBe(422)
+		expect(unknownType.body.detail[0].loc).toEqual(['body', 'eventTypes'])
 		const all = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/all` })
 		const paid = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/paid`, eventTypes: ['order.paid'], channels: ['eu'] })
 		const off = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/off`, disabled: true })
@@ -236,7 +240,7 @@ describe('endpoint headers and stats', () => {
 		const app = await h.svix.application.create({ name: 'Headers' })
 		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/hdr`, headers: { 'X-Tenant': 'acme' } })
 		await h.svix.endpoint.setHeaders(app.id, ep.id, { headers: { 'X-Tenant': 'acme', Authorization: 'Bearer hidden-value', 'X-Old': '1' } })
-		await h.svix.endpoint.patchHeaders(app.id, ep.id, { headers: { 'X-Extra': 'e', 'X-Tenant': null }, deleteHeaders: ['X-Old'] })
+		await h.svix.endpoint.patchHeaders(app.id, ep.id, { headers: { 'X-Extra': 'e', 'X-Tenant': null } as unknown as Record<string, string>, deleteHeaders: ['X-Old'] })
 		const got = await h.svix.endpoint.getHeaders(app.id, ep.id)
 		expect(got).toEqual({ headers: { 'X-Extra': 'e' }, sensitive: ['Authorization'] })
 		const refused = await apiError(h.svix.endpoint.setHeaders(app.id, ep.id, { headers: { 'svix-foo': 'x' } }))
@@ -252,4 +256,29 @@ describe('endpoint headers and stats', () => {
 		for (let i = 0; i < 80 && stats.success === 0; i++) { await Bun.sleep(25); stats = await h.svix.endpoint.getStats(app.id, ep.id) }
 		expect(stats).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
 	}, 20_000)
+})
+
+describe('event types', () => {
+	test('create, 409 on a repeat, get, upsert, patch, list, archive and expunge', async () => {
+		const t = await h.svix.eventType.create({ name: 'invoice.sent', description: 'sent', schemas: { 1: { examples: [{ a: 1 }] } } })
+		expect(t).toMatchObject({ name: 'invoice.sent', description: 'sent', archived: false, deprecated: false })
+		expect(t.createdAt).toBeInstanceOf(Date)
+		const dup = await apiError(h.svix.eventType.create({ name: 'invoice.sent', description: 'again' }))
+		expect(dup).toBeInstanceOf(ApiException)
+		expect(dup.code).toBe(409)
+		expect(dup.body.code).toBe('event_type_exists')
+		expect((await h.svix.eventType.get('invoice.sent')).schemas).toEqual({ 1: { examples: [{ a: 1 }] } })
+		expect((await h.svix.eventType.upsert('invoice.paid', { description: 'paid' })).name).toBe('invoice.paid')
+		expect((await h.svix.eventType.patch('invoice.paid', { deprecated: true })).deprecated).toBe(true)
+		const list = await h.svix.eventType.list({ limit: 250 })
+		expect(list.data.map((x) => x.name)).toEqual(expect.arrayContaining(['invoice.paid', 'invoice.sent']))
+		expect(list.data.every((x) => x.schemas === undefined)).toBe(true)
+		await h.svix.eventType.delete('invoice.paid')
+		expect((await h.svix.eventType.list({ limit: 250 })).data.map((x) => x.name)).not.toContain('invoice.paid')
+		expect((await h.svix.eventType.list({ limit: 250, includeArchived: true })).data.find((x) => x.name === 'invoice.paid')?.archived).toBe(true)
+		// an archived type comes back through create
+		expect((await h.svix.eventType.create({ name: 'invoice.paid', description: 'back' })).archived).toBe(false)
+		await h.svix.eventType.delete('invoice.paid', { expunge: true })
+		expect((await apiError(h.svix.eventType.get('invoice.paid'))).code).toBe(404)
+	})
 })

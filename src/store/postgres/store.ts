@@ -12,7 +12,7 @@ import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
 import * as stats from './stats'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
 
 /** NOTIFY channel of new jobs; the payload is the instance that made them. */
 export const JOBS_CHANNEL = 'hookgate_jobs'
@@ -126,6 +126,9 @@ export class PostgresStore implements Store {
 	svixMessages(app: string, page: SvixPage) { return svix.messages(this.sql, app, page) }
 	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
 	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
+	svixEventTypes() { return svix.eventTypes(this.sql) }
+	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { return svix.saveEventType(this.sql, t, idem) }
+	svixDeleteEventType(name: string) { return svix.deleteEventType(this.sql, name) }
 
 	/**
 	 * Leader for one run of a task (retention): a session advisory lock on a

@@ -1,6 +1,6 @@
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import { applyAll } from './ingest'
 import { num, type Q } from './rows'
@@ -128,4 +128,27 @@ export async function attempts(sql: Q, app: string, f: SvixAttemptFilter): Promi
 		pk: num(r.pk), msgId: r.msg_id, endpoint: r.endpoint, url: r.url, status: r.status, responseBody: r.response_body,
 		durationMs: num(r.duration_ms), startedAt: num(r.started_at), errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus,
 	}))
+}
+
+export async function eventTypes(sql: Q): Promise<SvixEventTypeRecord[]> {
+	return [...await sql`SELECT * FROM svix_event_types ORDER BY name`].map((r) => ({
+		name: r.name, description: r.description, archived: r.archived, deprecated: r.deprecated,
+		schemas: r.schemas === null ? null : JSON.parse(r.schemas), groupName: r.group_name,
+		featureFlags: r.feature_flags === null ? null : JSON.parse(r.feature_flags), createdAt: num(r.created_at), updatedAt: num(r.updated_at),
+	}))
+}
+
+export async function saveEventType(sql: Q, t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) {
+	await sql.begin(async (tx) => {
+		await tx`INSERT INTO svix_event_types (name, description, archived, deprecated, schemas, group_name, feature_flags, created_at, updated_at)
+			VALUES (${t.name}, ${t.description}, ${t.archived}, ${t.deprecated}, ${t.schemas && JSON.stringify(t.schemas)}, ${t.groupName},
+				${t.featureFlags && JSON.stringify(t.featureFlags)}, ${t.createdAt}, ${t.updatedAt})
+			ON CONFLICT (name) DO UPDATE SET description = excluded.description, archived = excluded.archived, deprecated = excluded.deprecated,
+				schemas = excluded.schemas, group_name = excluded.group_name, feature_flags = excluded.feature_flags, updated_at = excluded.updated_at`
+		await remember(tx, idem, t.updatedAt)
+	})
+}
+
+export async function deleteEventType(sql: Q, name: string) {
+	await sql`DELETE FROM svix_event_types WHERE name = ${name}`
 }

@@ -19,7 +19,7 @@ import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 import * as portalKeys from './portal-keys'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
 
 const LEAN_BODY = 1024
 const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
@@ -234,6 +234,9 @@ export class SqliteStore implements Store {
 	async svixMessages(app: string, page: SvixPage) { return svix.messages(this.client, app, page) }
 	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
 	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
+	async svixEventTypes() { return svix.eventTypes(this.client) }
+	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
+	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }
 
 	async close() { this.closeFn() }
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
@@ -112,4 +112,33 @@ export function attempts(client: Database, app: string, f: SvixAttemptFilter): S
 		pk: r.pk, msgId: r.msg_id, endpoint: r.endpoint, url: r.url, status: r.status, responseBody: r.response_body, durationMs: r.duration_ms,
 		startedAt: r.started_at, errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus,
 	}))
+}
+
+interface TypeRow {
+	name: string; description: string; archived: number; deprecated: number; schemas: string | null; group_name: string | null
+	feature_flags: string | null; created_at: number; updated_at: number
+}
+
+export function eventTypes(client: Database): SvixEventTypeRecord[] {
+	return (client.prepare('SELECT * FROM svix_event_types ORDER BY name').all() as TypeRow[]).map((r) => ({
+		name: r.name, description: r.description, archived: r.archived === 1, deprecated: r.deprecated === 1,
+		schemas: r.schemas === null ? null : JSON.parse(r.schemas), groupName: r.group_name,
+		featureFlags: r.feature_flags === null ? null : JSON.parse(r.feature_flags), createdAt: r.created_at, updatedAt: r.updated_at,
+	}))
+}
+
+export function saveEventType(client: Database, t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) {
+	client.transaction(() => {
+		client.prepare(`INSERT INTO svix_event_types (name, description, archived, deprecated, schemas, group_name, feature_flags, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET description = excluded.description, archived = excluded.archived, deprecated = excluded.deprecated,
+				schemas = excluded.schemas, group_name = excluded.group_name, feature_flags = excluded.feature_flags, updated_at = excluded.updated_at`)
+			.run(t.name, t.description, t.archived ? 1 : 0, t.deprecated ? 1 : 0, t.schemas && JSON.stringify(t.schemas), t.groupName,
+				t.featureFlags && JSON.stringify(t.featureFlags), t.createdAt, t.updatedAt)
+		remember(client, idem, t.updatedAt)
+	}).immediate()
+}
+
+export function deleteEventType(client: Database, name: string) {
+	client.prepare('DELETE FROM svix_event_types WHERE name = ?').run(name)
 }

@@ -8,6 +8,7 @@ import type { Ctx } from '../http'
 import { newSvixId } from '../ids'
 import type { endpointIn, endpointPatch, endpointUpsertIn, rotateIn } from '../model'
 import { findApp, iso } from './apps'
+import { checkEndpointTypes } from './event-types'
 
 // Svix refuses these names (and prefixes) for endpoint headers
 const REFUSED = new Set(['user-agent', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailers', 'transfer-encoding', 'upgrade',
@@ -92,6 +93,7 @@ export async function createEndpoint(ctx: Ctx, appIdOrUid: string, input: z.infe
 	const app = findApp(ctx, appIdOrUid)
 	checkLimit(ctx, app.id)
 	uidFree(ctx, app.id, input.uid, null)
+	await checkEndpointTypes(ctx, input.eventTypes)
 	const headers = checkHeaders(input.headers ?? {}, ['body', 'headers'])
 	const now = ctx.deps.now()
 	const e = build(newSvixId('ep'), input, input.secret ?? generateSecret('standard-webhooks'), headers, now, now)
@@ -102,6 +104,7 @@ export async function upsertEndpoint(ctx: Ctx, appIdOrUid: string, idOrUid: stri
 	const app = findApp(ctx, appIdOrUid)
 	const existing = lookupEndpoint(ctx, app.id, idOrUid)
 	const now = ctx.deps.now()
+	await checkEndpointTypes(ctx, input.eventTypes)
 	if (existing) {
 		uidFree(ctx, app.id, input.uid, existing.id)
 		const e = { ...build(existing.id, input, existing.signing.secret!, existing.headers, existing.createdAt ?? now, now), signing: existing.signing }
@@ -129,6 +132,7 @@ export async function patchEndpoint(ctx: Ctx, appIdOrUid: string, idOrUid: strin
 		metadata: input.metadata ?? s?.metadata,
 	}
 	uidFree(ctx, app.id, fields.uid, endpoint.id)
+	if (input.eventTypes !== undefined) await checkEndpointTypes(ctx, input.eventTypes)
 	const now = ctx.deps.now()
 	const e = { ...build(endpoint.id, fields, endpoint.signing.secret!, endpoint.headers, endpoint.createdAt ?? now, now), signing: endpoint.signing }
 	return save(ctx, app.id, e, 200, endpointOut(ctx, app.id, e))

@@ -76,6 +76,18 @@ export function svixTests(harness: () => Harness) {
 			expect((await peer.svixMessages(a, { above: 'msg_1', limit: 2 })).map((m) => m.id)).toEqual(['msg_2', 'msg_3'])
 		})
 
+		test('event types: saved with the answer, replaced by name, removed', async () => {
+			const name = `t.${newFlow()}`
+			const t = { name, description: 'd', archived: false, deprecated: false, schemas: { 1: { examples: [{ a: 1 }] } }, groupName: null, featureFlags: ['f'], createdAt: 1000, updatedAt: 1000 }
+			await store.svixSaveEventType(t, { key: `t-${name}`, status: 201, body: '{}' })
+			expect((await peer.svixEventTypes()).find((x) => x.name === name)).toEqual(t)
+			expect(await peer.svixAnswer(`t-${name}`, 0)).toEqual({ status: 201, body: '{}' })
+			await store.svixSaveEventType({ ...t, archived: true, updatedAt: 2000 }, null)
+			expect((await peer.svixEventTypes()).find((x) => x.name === name)).toMatchObject({ archived: true, createdAt: 1000, updatedAt: 2000 })
+			await peer.svixDeleteEventType(name)
+			expect((await store.svixEventTypes()).some((x) => x.name === name)).toBe(false)
+		})
+
 		test('deleting an application removes its endpoints and cancels its pending jobs', async () => {
 			const a = `app_${newFlow()}`
 			await store.svixSaveApp(app(a), null)
