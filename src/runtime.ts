@@ -18,7 +18,7 @@ import { retentionTask } from './ops/retention-task'
 import { isUnavailable, openFailure } from './store/open'
 import { openStore } from './store/open-store'
 import { viewerRoutes } from './viewer/plugin'
-import { svixApi } from './svix'
+import { svixApi, svixDocs } from './svix'
 import type { Store } from './store/store'
 
 export interface RuntimeOptions {
@@ -147,7 +147,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			}),
 			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
 			svixApi({ store, catalog, now, log, maxBodyBytes: () => catalog.config.server.maxBodyBytes }),
-			openapiDocs(),
+			openapiDocs(svixDocs()),
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],
 	})

@@ -139,6 +139,6 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 export function svixPlugin(deps: SvixDeps, routes: Route[]) {
 	const run = ({ request }: { request: Request }) => handle(deps, routes, request)
 	return new Elysia({ name: 'svix' })
-		.all('/api/v1', run, { parse: 'none' })
+		.all('/api/v1', run, { parse: 'none', detail: { hide: true } })
 		.all('/api/v1/*', run, { parse: 'none', detail: { hide: true } })
 }
