@@ -28,6 +28,12 @@ CREATE TABLE `svix_idempotency` (
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `svix_manual_tries` (
+	`delivery_pk` integer NOT NULL,
+	`n` integer NOT NULL,
+	PRIMARY KEY(`delivery_pk`, `n`)
+);
+--> statement-breakpoint
 CREATE TABLE `svix_messages` (
 	`app` text NOT NULL,
 	`id` text NOT NULL,

@@ -146,7 +146,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
 			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
-			svixApi({ store, catalog, now, log, maxBodyBytes: () => catalog.config.server.maxBodyBytes }),
+			svixApi({ store, catalog, now, log, maxBodyBytes: () => catalog.config.server.maxBodyBytes, notify: () => dispatcher.notify() }),
 			openapiDocs(svixDocs()),
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],

@@ -27,6 +27,12 @@ CREATE TABLE "svix_idempotency" (
 	"created_at" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "svix_manual_tries" (
+	"delivery_pk" bigint NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "svix_manual_tries_delivery_pk_n_pk" PRIMARY KEY("delivery_pk","n")
+);
+--> statement-breakpoint
 CREATE TABLE "svix_messages" (
 	"app" text NOT NULL,
 	"id" text NOT NULL,

@@ -153,3 +153,8 @@ export const svixEventTypes = pgTable('svix_event_types', {
 	createdAt: ms('created_at').notNull(),
 	updatedAt: ms('updated_at').notNull(),
 })
+
+export const svixManualTries = pgTable('svix_manual_tries', {
+	deliveryPk: bigint('delivery_pk', { mode: 'number' }).notNull(),
+	n: integer('n').notNull(),
+}, (t) => [primaryKey({ columns: [t.deliveryPk, t.n] })])

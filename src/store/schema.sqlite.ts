@@ -160,3 +160,10 @@ export const svixEventTypes = sqliteTable('svix_event_types', {
 	createdAt: integer('created_at').notNull(),
 	updatedAt: integer('updated_at').notNull(),
 })
+
+// Tries asked for through resend (Svix's manual attempts): the job and the
+// number its next try would have, so that try reads as manual.
+export const svixManualTries = sqliteTable('svix_manual_tries', {
+	deliveryPk: integer('delivery_pk').notNull(),
+	n: integer('n').notNull(),
+}, (t) => [primaryKey({ columns: [t.deliveryPk, t.n] })])

@@ -216,6 +216,12 @@ export interface Store {
 	/** by message id or eventId */
 	svixMessage(app: string, idOrEventId: string): Promise<SvixMessageRecord | null>
 	svixAttempts(app: string, filter: SvixAttemptFilter): Promise<SvixAttemptRecord[]>
+	/**
+	 * A manual try of a message to an endpoint: its job is due again now with a
+	 * fresh schedule; a job in flight or none at all gets a new job. The next
+	 * try of that job reads as manual.
+	 */
+	svixResend(app: string, msgId: string, endpoint: string, now: number): Promise<'missing' | 'queued'>
 	/** the event-type catalog, by name */
 	svixEventTypes(): Promise<SvixEventTypeRecord[]>
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null): Promise<void>

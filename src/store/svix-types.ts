@@ -69,6 +69,8 @@ export interface SvixAttemptRecord {
 	startedAt: number
 	errorMessage: string | null
 	jobStatus: DeliveryStatus
+	/** asked for through resend */
+	manual: boolean
 }
 
 export interface SvixAttemptFilter {

@@ -15,6 +15,8 @@ export interface SvixDeps {
 	catalog: Catalog
 	now: () => number
 	maxBodyBytes: () => number
+	/** jobs changed outside ingest (resend): the dispatcher looks again */
+	notify: () => void
 	log: { error(o: object, m: string): void }
 }
 
@@ -56,7 +58,7 @@ const UNOFFERED = [
 	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^background-task(\/|$)/, /^event-type\/import(\/|$)/,
 	/^app\/[^/]+\/integration(\/|$)/, /^app\/[^/]+\/msg\/precheck/, /^app\/[^/]+\/msg\/[^/]+\/content$/, /^app\/[^/]+\/msg\/expunge-all-contents$/,
 	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|recover|send-example|msg)(\/|$)/,
-	/^app\/[^/]+\/msg\/[^/]+\/endpoint(\/|$)/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
+	/^app\/[^/]+\/msg\/[^/]+\/endpoint(\/[^/]+)?$/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
 ]
 
 const json = (status: number, body: unknown) => new Response(status === 204 ? null : JSON.stringify(body), {

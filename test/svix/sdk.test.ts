@@ -147,6 +147,15 @@ describe('endpoints and delivery', () => {
 		const one = await h.svix.messageAttempt.get(app.id, m1.id, at.id)
 		expect(one.id).toBe(at.id)
 
+		// resend: one more try of a delivered message, the same bytes, manual
+		await h.svix.messageAttempt.resend(app.id, m1.id, ep.id)
+		const both = await arrived(h.receiver.got, (r) => r.headers['svix-id'] === m1.id, 2)
+		expect(both[1].body).toBe(both[0].body)
+		new Webhook(second).verify(both[1].body, both[1].headers)
+		let tries = await h.svix.messageAttempt.listByMsg(app.id, m1.id)
+		for (let i = 0; i < 80 && tries.data.length < 2; i++) { await Bun.sleep(25); tries = await h.svix.messageAttempt.listByMsg(app.id, m1.id) }
+		expect(tries.data.map((a) => a.triggerType)).toEqual([1, 0])
+
 		await h.svix.endpoint.delete(app.id, ep.id)
 		expect((await apiError(h.svix.endpoint.get(app.id, ep.id))).code).toBe(404)
 	}, 30_000)

@@ -126,6 +126,7 @@ export class PostgresStore implements Store {
 	svixMessages(app: string, page: SvixPage) { return svix.messages(this.sql, app, page) }
 	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
 	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number) { return svix.resend(this.sql, app, msgId, endpoint, now, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
 	svixEventTypes() { return svix.eventTypes(this.sql) }
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { return svix.saveEventType(this.sql, t, idem) }
 	svixDeleteEventType(name: string) { return svix.deleteEventType(this.sql, name) }

@@ -3,6 +3,7 @@ import type {
 	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import { applyAll } from './ingest'
+import { newJobId } from '../ids'
 import { num, type Q } from './rows'
 
 // The Svix-compatible API's rows, as the SQLite store keeps them (sqlite/svix.ts).
@@ -115,8 +116,9 @@ export async function message(sql: Q, app: string, idOrEventId: string): Promise
 
 export async function attempts(sql: Q, app: string, f: SvixAttemptFilter): Promise<SvixAttemptRecord[]> {
 	const rows = await sql`SELECT a.pk, e.id AS msg_id, d.endpoint, a.url, a.status, a.response_body, a.duration_ms, a.started_at,
-			a.error_message, d.status AS job_status
+			a.error_message, d.status AS job_status, (mt.n IS NOT NULL) AS manual
 		FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk JOIN events e ON e.pk = d.event_pk
+		LEFT JOIN svix_manual_tries mt ON mt.delivery_pk = a.delivery_pk AND mt.n = a.n
 		WHERE d.flow = ${app} AND d.test = false
 			AND (${f.endpoint ?? null}::text IS NULL OR d.endpoint = ${f.endpoint ?? null})
 			AND (${f.msgId ?? null}::text IS NULL OR e.id = ${f.msgId ?? null})
@@ -126,7 +128,7 @@ export async function attempts(sql: Q, app: string, f: SvixAttemptFilter): Promi
 		LIMIT ${f.limit}`
 	return [...rows].map((r) => ({
 		pk: num(r.pk), msgId: r.msg_id, endpoint: r.endpoint, url: r.url, status: r.status, responseBody: r.response_body,
-		durationMs: num(r.duration_ms), startedAt: num(r.started_at), errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus,
+		durationMs: num(r.duration_ms), startedAt: num(r.started_at), errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus, manual: r.manual === true,
 	}))
 }
 
@@ -151,4 +153,29 @@ export async function saveEventType(sql: Q, t: SvixEventTypeRecord, idem: SvixId
 
 export async function deleteEventType(sql: Q, name: string) {
 	await sql`DELETE FROM svix_event_types WHERE name = ${name}`
+}
+
+export async function resend(sql: Q, app: string, msgId: string, endpoint: string, now: number, hint: { channel: string; payload: string }): Promise<'missing' | 'queued'> {
+	return sql.begin(async (tx) => {
+		const [m] = await tx`SELECT event_pk FROM svix_messages WHERE app = ${app} AND id = ${msgId}`
+		if (!m) return 'missing' as const
+		// the job row is locked, so a claim by another instance waits for this change
+		const [job] = await tx`SELECT pk, status, attempt_count FROM deliveries WHERE event_pk = ${m.event_pk} AND endpoint = ${endpoint} AND test = false
+			ORDER BY pk DESC LIMIT 1 FOR UPDATE`
+		let pk: number
+		let n: number
+		if (job && job.status !== 'delivering') {
+			await tx`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count, next_attempt_at = ${now}, updated_at = ${now} WHERE pk = ${job.pk}`
+			pk = num(job.pk)
+			n = num(job.attempt_count) + 1
+		} else {
+			const [row] = await tx`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
+				VALUES (${newJobId()}, ${app}, ${endpoint}, ${m.event_pk}, 'pending', false, 0, 0, ${now}, ${now}, ${now}) RETURNING pk`
+			pk = num(row.pk)
+			n = 1
+		}
+		await tx`INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (${pk}, ${n}) ON CONFLICT DO NOTHING`
+		await tx.notify(hint.channel, hint.payload)
+		return 'queued' as const
+	})
 }

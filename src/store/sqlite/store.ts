@@ -234,6 +234,7 @@ export class SqliteStore implements Store {
 	async svixMessages(app: string, page: SvixPage) { return svix.messages(this.client, app, page) }
 	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
 	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now)) }
 	async svixEventTypes() { return svix.eventTypes(this.client) }
 	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
 	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }

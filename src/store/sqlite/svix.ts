@@ -5,6 +5,7 @@ import type {
 } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
+import { newJobId } from '../ids'
 
 interface AppRow { id: string; uid: string | null; name: string; metadata: string; throttle_rate: number | null; created_at: number; updated_at: number }
 const toApp = (r: AppRow): SvixAppRecord => ({
@@ -93,7 +94,7 @@ export function message(client: Database, app: string, idOrEventId: string): Svi
 
 interface AttemptRow {
 	pk: number; msg_id: string; endpoint: string; url: string; status: number | null; response_body: string; duration_ms: number
-	started_at: number; error_message: string | null; job_status: string
+	started_at: number; error_message: string | null; job_status: string; manual: number
 }
 
 export function attempts(client: Database, app: string, f: SvixAttemptFilter): SvixAttemptRecord[] {
@@ -105,12 +106,13 @@ export function attempts(client: Database, app: string, f: SvixAttemptFilter): S
 	if (f.abovePk !== undefined) { where.push('a.pk > ?'); args.push(f.abovePk) }
 	const order = f.abovePk !== undefined ? 'ASC' : 'DESC'
 	const rows = client.prepare(`SELECT a.pk, e.id AS msg_id, d.endpoint, a.url, a.status, a.response_body, a.duration_ms, a.started_at,
-			a.error_message, d.status AS job_status
+			a.error_message, d.status AS job_status, (mt.n IS NOT NULL) AS manual
 		FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk JOIN events e ON e.pk = d.event_pk
+		LEFT JOIN svix_manual_tries mt ON mt.delivery_pk = a.delivery_pk AND mt.n = a.n
 		WHERE ${where.join(' AND ')} ORDER BY a.pk ${order} LIMIT ?`).all(...args, f.limit) as AttemptRow[]
 	return rows.map((r) => ({
 		pk: r.pk, msgId: r.msg_id, endpoint: r.endpoint, url: r.url, status: r.status, responseBody: r.response_body, durationMs: r.duration_ms,
-		startedAt: r.started_at, errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus,
+		startedAt: r.started_at, errorMessage: r.error_message, jobStatus: r.job_status as DeliveryStatus, manual: r.manual === 1,
 	}))
 }
 
@@ -141,4 +143,26 @@ export function saveEventType(client: Database, t: SvixEventTypeRecord, idem: Sv
 
 export function deleteEventType(client: Database, name: string) {
 	client.prepare('DELETE FROM svix_event_types WHERE name = ?').run(name)
+}
+
+/** Runs inside the write queue's transaction. */
+export function resend(client: Database, app: string, msgId: string, endpoint: string, now: number): 'missing' | 'queued' {
+	const m = client.prepare('SELECT event_pk FROM svix_messages WHERE app = ? AND id = ?').get(app, msgId) as { event_pk: number } | null
+	if (!m) return 'missing'
+	const job = client.prepare(`SELECT pk, status, attempt_count FROM deliveries WHERE event_pk = ? AND endpoint = ? AND test = 0 ORDER BY pk DESC LIMIT 1`)
+		.get(m.event_pk, endpoint) as { pk: number; status: string; attempt_count: number } | null
+	let pk: number
+	let n: number
+	if (job && job.status !== 'delivering') {
+		client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count, next_attempt_at = ?, updated_at = ? WHERE pk = ?`).run(now, now, job.pk)
+		pk = job.pk
+		n = job.attempt_count + 1
+	} else {
+		const row = client.prepare(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'pending', 0, 0, 0, ?, ?, ?) RETURNING pk`).get(newJobId(), app, endpoint, m.event_pk, now, now, now) as { pk: number }
+		pk = row.pk
+		n = 1
+	}
+	client.prepare('INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (?, ?) ON CONFLICT DO NOTHING').run(pk, n)
+	return 'queued'
 }

@@ -1,6 +1,6 @@
 // Message attempts: the tries of an application's jobs.
 import type { SvixAttemptFilter, SvixAttemptRecord } from '../../store/svix-types'
-import { notFound } from '../errors'
+import { notFound, SvixError } from '../errors'
 import type { Ctx, Route } from '../http'
 import { attemptId, attemptPk } from '../ids'
 import { listQuery, page } from '../paging'
@@ -14,7 +14,7 @@ function attemptOut(a: SvixAttemptRecord, content: boolean) {
 		id: attemptId(a.pk), msgId: a.msgId, endpointId: a.endpoint, url: a.url,
 		response: content ? (a.status === null ? a.errorMessage ?? '' : a.responseBody) : '{}',
 		responseStatusCode: a.status ?? 0, responseDurationMs: a.durationMs,
-		status: ok ? 0 : 2, statusText: ok ? 'success' : 'fail', triggerType: 0, timestamp: iso(a.startedAt),
+		status: ok ? 0 : 2, statusText: ok ? 'success' : 'fail', triggerType: a.manual ? 1 : 0, timestamp: iso(a.startedAt),
 	}
 }
 
@@ -31,6 +31,17 @@ async function list(ctx: Ctx, app: string, filter: Omit<SvixAttemptFilter, 'limi
 }
 
 export const attemptRoutes: Route[] = [
+	{
+		// a manual try, also where no job existed or one is in flight; a disabled endpoint gets none
+		method: 'POST', path: 'app/:app/msg/:msg/endpoint/:endpoint/resend', handler: async (ctx) => {
+			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			const msg = await findMessage(ctx, app.id, ctx.params.msg)
+			if (!ctx.deps.catalog.isEnabled(app.id, endpoint)) throw new SvixError(400, 'endpoint_disabled', 'The endpoint is disabled')
+			if (await ctx.deps.store.svixResend(app.id, msg.id, endpoint.id, ctx.deps.now()) === 'missing') throw notFound('Message not found')
+			ctx.deps.notify()
+			return { status: 202, body: {} }
+		},
+	},
 	{
 		method: 'GET', path: 'app/:app/attempt/endpoint/:endpoint', handler: async (ctx) => {
 			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)

@@ -68,6 +68,27 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.svixAttempts(a, { endpoint: 'ep_1', abovePk: attempts[0].pk - 1, limit: 10 })).toHaveLength(1)
 		})
 
+		test('resend makes the job due again with a manual next try, or a new job when none can take it', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'] }))
+			const [job] = await store.claim(a, 'ep_1', 10, 1000, 60_000)
+			// in flight: a job of its own
+			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1100)).toBe('queued')
+			const [second] = await store.claim(a, 'ep_1', 10, 1200, 60_000)
+			expect(second.pk).not.toBe(job.pk)
+			await store.complete([done(job, 1300), done(second, 1300)])
+			// finished: the latest job again
+			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1400)).toBe('queued')
+			const [again] = await store.claim(a, 'ep_1', 10, 1500, 60_000)
+			expect(again.pk).toBe(second.pk)
+			await store.complete([done(again, 1600)])
+			// no job for that endpoint yet: a new one
+			expect(await store.svixResend(a, 'msg_1', 'ep_2', 1700)).toBe('queued')
+			expect(await store.svixResend(a, 'msg_9', 'ep_1', 1700)).toBe('missing')
+			const tries = await peer.svixAttempts(a, { msgId: 'msg_1', limit: 10 })
+			expect(tries.map((t) => [t.startedAt, t.manual])).toEqual([[1600, true], [1300, true], [1300, false]])
+		})
+
 		test('messages page by id both ways', async () => {
 			const a = `app_${newFlow()}`
 			for (let i = 0; i < 5; i++) await store.svixSendMessage(msg(a, `msg_${i}`))
