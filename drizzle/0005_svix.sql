@@ -41,6 +41,7 @@ CREATE TABLE `svix_messages` (
 	`event_id` text,
 	`channels` text,
 	`tags` text,
+	`deliver_at` integer,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`app`, `id`)
 );

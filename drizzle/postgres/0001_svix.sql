@@ -40,6 +40,7 @@ CREATE TABLE "svix_messages" (
 	"event_id" text,
 	"channels" text,
 	"tags" text,
+	"deliver_at" bigint,
 	"created_at" bigint NOT NULL,
 	CONSTRAINT "svix_messages_app_id_pk" PRIMARY KEY("app","id")
 );

@@ -128,6 +128,7 @@ export const svixMessages = pgTable('svix_messages', {
 	eventId: text('event_id'),
 	channels: text('channels'),
 	tags: text('tags'),
+	deliverAt: ms('deliver_at'),
 	createdAt: ms('created_at').notNull(),
 }, (t) => [
 	primaryKey({ columns: [t.app, t.id] }),

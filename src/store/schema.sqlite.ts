@@ -132,6 +132,8 @@ export const svixMessages = sqliteTable('svix_messages', {
 	eventId: text('event_id'),
 	channels: text('channels'),
 	tags: text('tags'),
+	// the first try waits until then (null: at once)
+	deliverAt: integer('deliver_at'),
 	createdAt: integer('created_at').notNull(),
 }, (t) => [
 	primaryKey({ columns: [t.app, t.id] }),

@@ -28,6 +28,8 @@ export interface SvixNewMessage {
 	payload: Record<string, unknown>
 	channels: string[] | null
 	tags: string[] | null
+	/** the first try waits until then; null: at once */
+	deliverAt: number | null
 	/** endpoints that get a job */
 	endpoints: string[]
 	now: number
@@ -46,6 +48,7 @@ export interface SvixMessageRecord {
 	payload: Record<string, unknown>
 	channels: string[] | null
 	tags: string[] | null
+	deliverAt: number | null
 	createdAt: number
 }
 

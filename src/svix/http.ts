@@ -57,7 +57,7 @@ const UNOFFERED = [
 	/^auth(\/|$)/, /^stats(\/|$)/, /^environment(\/|$)/, /^transformation-template(\/|$)/, /^operational-webhook(\/|$)/,
 	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^background-task(\/|$)/, /^event-type\/import(\/|$)/,
 	/^app\/[^/]+\/integration(\/|$)/, /^app\/[^/]+\/msg\/precheck/, /^app\/[^/]+\/msg\/[^/]+\/content$/, /^app\/[^/]+\/msg\/expunge-all-contents$/,
-	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|recover|send-example|msg)(\/|$)/,
+	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|recover|msg)(\/|$)/,
 	/^app\/[^/]+\/msg\/[^/]+\/endpoint(\/[^/]+)?$/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
 ]
 

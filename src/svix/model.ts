@@ -61,6 +61,9 @@ export const messageIn = z.object({
 	eventId: uid('msg_').nullish(),
 	channels: channels.nullish(),
 	tags: z.array(z.string().min(1).max(128).regex(TAG, 'may hold letters, digits and -_./\\#')).max(5).nullish(),
+	deliverAt: z.iso.datetime({ offset: true }).nullish(),
+	// creates the application when the path names an unknown uid
+	application: applicationIn.nullish(),
 })
 
 export const headersIn = z.object({ headers: z.record(z.string(), z.string()) })
@@ -80,3 +83,8 @@ const typeFields = {
 export const eventTypeIn = z.object({ name: z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .'), ...typeFields })
 export const eventTypeUpsertIn = z.object(typeFields)
 export const eventTypePatch = z.object(typeFields).partial()
+
+export const eventExampleIn = z.object({
+	eventType: z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .'),
+	exampleIndex: z.number().int().min(0).optional(),
+})

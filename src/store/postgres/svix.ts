@@ -82,8 +82,9 @@ export async function sendMessage(sql: Q, m: SvixNewMessage, hint: { channel: st
 				event: { id: m.id, type: m.eventType, sessionId: null, occurredAt: null, success: true, data: m.payload }, endpoints: m.endpoints,
 			}], m.now)
 			if (!event?.stored) throw new Error('the message could not be stored')
-			await tx`INSERT INTO svix_messages (app, id, event_pk, event_id, channels, tags, created_at)
-				VALUES (${m.app}, ${m.id}, ${event.stored.pk}, ${m.eventId}, ${m.channels && JSON.stringify(m.channels)}, ${m.tags && JSON.stringify(m.tags)}, ${m.now})`
+			await tx`INSERT INTO svix_messages (app, id, event_pk, event_id, channels, tags, deliver_at, created_at)
+				VALUES (${m.app}, ${m.id}, ${event.stored.pk}, ${m.eventId}, ${m.channels && JSON.stringify(m.channels)}, ${m.tags && JSON.stringify(m.tags)}, ${m.deliverAt}, ${m.now})`
+			if (m.deliverAt !== null) await tx`UPDATE deliveries SET next_attempt_at = ${m.deliverAt} WHERE event_pk = ${event.stored.pk}`
 			await remember(tx, m.idem, m.now)
 			if (event.deliveries.length > 0) await tx.notify(hint.channel, hint.payload)
 			return { kind: 'sent' as const, event }
@@ -96,20 +97,20 @@ export async function sendMessage(sql: Q, m: SvixNewMessage, hint: { channel: st
 
 const toMsg = (r: Record<string, any>): SvixMessageRecord => ({
 	app: r.app, id: r.id, eventId: r.event_id, eventType: r.type, payload: JSON.parse(r.data),
-	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), createdAt: num(r.created_at),
+	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), deliverAt: r.deliver_at === null ? null : num(r.deliver_at), createdAt: num(r.created_at),
 })
 
 export async function messages(sql: Q, app: string, page: SvixPage): Promise<SvixMessageRecord[]> {
 	const rows = page.above !== undefined
-		? await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
+		? await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
 			WHERE m.app = ${app} AND m.id > ${page.above} ORDER BY m.id ASC LIMIT ${page.limit}`
-		: await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
+		: await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
 			WHERE m.app = ${app} AND m.id < ${page.below ?? '\uffff'} ORDER BY m.id DESC LIMIT ${page.limit}`
 	return [...rows].map(toMsg)
 }
 
 export async function message(sql: Q, app: string, idOrEventId: string): Promise<SvixMessageRecord | null> {
-	const [r] = await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
+	const [r] = await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
 		WHERE m.app = ${app} AND (m.id = ${idOrEventId} OR m.event_id = ${idOrEventId}) ORDER BY (m.id = ${idOrEventId}) DESC LIMIT 1`
 	return r ? toMsg(r) : null
 }

@@ -67,18 +67,19 @@ export function sendMessage(client: Database, ingest: IngestWrites, m: SvixNewMe
 	// a fresh msg_ id never meets an existing event, and there is no session
 	if (!outcome.ok || !outcome.events[0].stored) throw new Error('the message could not be stored')
 	const event = outcome.events[0]
-	client.prepare('INSERT INTO svix_messages (app, id, event_pk, event_id, channels, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-		.run(m.app, m.id, event.stored!.pk, m.eventId, m.channels && JSON.stringify(m.channels), m.tags && JSON.stringify(m.tags), m.now)
+	client.prepare('INSERT INTO svix_messages (app, id, event_pk, event_id, channels, tags, deliver_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+		.run(m.app, m.id, event.stored!.pk, m.eventId, m.channels && JSON.stringify(m.channels), m.tags && JSON.stringify(m.tags), m.deliverAt, m.now)
+	if (m.deliverAt !== null) client.prepare('UPDATE deliveries SET next_attempt_at = ? WHERE event_pk = ?').run(m.deliverAt, event.stored!.pk)
 	remember(client, m.idem, m.now)
 	return { kind: 'sent', event }
 }
 
-interface MsgRow { app: string; id: string; event_id: string | null; type: string; data: string; channels: string | null; tags: string | null; created_at: number }
+interface MsgRow { app: string; id: string; event_id: string | null; type: string; data: string; channels: string | null; tags: string | null; deliver_at: number | null; created_at: number }
 const toMsg = (r: MsgRow): SvixMessageRecord => ({
 	app: r.app, id: r.id, eventId: r.event_id, eventType: r.type, payload: JSON.parse(r.data),
-	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), createdAt: r.created_at,
+	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), deliverAt: r.deliver_at, createdAt: r.created_at,
 })
-const MSG = 'SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk'
+const MSG = 'SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk'
 
 export function messages(client: Database, app: string, page: SvixPage): SvixMessageRecord[] {
 	const rows = page.above !== undefined

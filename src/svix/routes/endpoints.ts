@@ -1,6 +1,9 @@
 import type { Route } from '../http'
 import { parseBody } from '../http'
-import { endpointIn, endpointPatch, endpointUpsertIn, headersIn, headersPatchIn, rotateIn } from '../model'
+import { endpointIn, endpointPatch, endpointUpsertIn, eventExampleIn, headersIn, headersPatchIn, rotateIn } from '../model'
+import { SvixError } from '../errors'
+import { findType } from '../services/event-types'
+import { createMessage } from '../services/messages'
 import { listQuery, pageArray } from '../paging'
 import { findApp } from '../services/apps'
 import {
@@ -48,6 +51,22 @@ export const endpointRoutes: Route[] = [
 		method: 'PATCH', path: `${ONE}/headers`, handler: (ctx) => {
 			const b = parseBody(headersPatchIn, ctx.body)
 			return changeHeaders(ctx, ctx.params.app, ctx.params.endpoint, b.headers, false, b.deleteHeaders)
+		},
+	},
+	{
+		// svix.ping sends {"success": true}; another type its schema's example
+		method: 'POST', path: `${ONE}/send-example`, handler: async (ctx) => {
+			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			const input = parseBody(eventExampleIn, ctx.body)
+			let payload: Record<string, unknown> = { success: true }
+			if (input.eventType !== 'svix.ping') {
+				const t = await findType(ctx, input.eventType)
+				const examples = (t.schemas?.['1'] as { examples?: unknown[] } | undefined)?.examples
+				const example = Array.isArray(examples) ? examples[input.exampleIndex ?? 0] : undefined
+				if (typeof example !== 'object' || example === null || Array.isArray(example)) throw new SvixError(400, 'invalid_scheme', 'The event type has no such example')
+				payload = example as Record<string, unknown>
+			}
+			return createMessage(ctx, app.id, { eventType: input.eventType, payload }, endpoint)
 		},
 	},
 	{ method: 'GET', path: `${ONE}/stats`, handler: (ctx) => endpointStats(ctx, ctx.params.app, ctx.params.endpoint) },

@@ -12,7 +12,7 @@ const app = (id: string, over: Partial<SvixAppRecord> = {}): SvixAppRecord => ({
 })
 
 const msg = (appId: string, id: string, over: Partial<SvixNewMessage> = {}): SvixNewMessage => ({
-	app: appId, id, eventId: null, eventType: 'order.paid', payload: { id }, channels: null, tags: null, endpoints: [], now: 1000, idem: null, ...over,
+	app: appId, id, eventId: null, eventType: 'order.paid', payload: { id }, channels: null, tags: null, deliverAt: null, endpoints: [], now: 1000, idem: null, ...over,
 })
 
 const endpoint = (id: string): EndpointConfig => ({
@@ -57,7 +57,7 @@ export function svixTests(harness: () => Harness) {
 			expect(await peer.svixSendMessage(msg(a, 'msg_2', { eventId: 'evt-1' }))).toEqual({ kind: 'event_id_taken' })
 			expect(await store.svixMessage(a, 'msg_2')).toBeNull()
 			const byEventId = await peer.svixMessage(a, 'evt-1')
-			expect(byEventId).toEqual({ app: a, id: 'msg_1', eventId: 'evt-1', eventType: 'order.paid', payload: { id: 'msg_1' }, channels: ['eu'], tags: ['t'], createdAt: 1000 })
+			expect(byEventId).toEqual({ app: a, id: 'msg_1', eventId: 'evt-1', eventType: 'order.paid', payload: { id: 'msg_1' }, channels: ['eu'], tags: ['t'], deliverAt: null, createdAt: 1000 })
 			// the job is a normal job: claimed, completed, then an attempt of the message
 			const [job] = await store.claim(a, 'ep_1', 10, 1000, 60_000)
 			await store.complete([done(job, 1500)])
@@ -87,6 +87,15 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.svixResend(a, 'msg_9', 'ep_1', 1700)).toBe('missing')
 			const tries = await peer.svixAttempts(a, { msgId: 'msg_1', limit: 10 })
 			expect(tries.map((t) => [t.startedAt, t.manual])).toEqual([[1600, true], [1300, true], [1300, false]])
+		})
+
+		test('a message to deliver later: its jobs wait until then', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'], deliverAt: 90_000 }))
+			expect((await peer.svixMessage(a, 'msg_1'))?.deliverAt).toBe(90_000)
+			expect(await store.claim(a, 'ep_1', 10, 1000, 60_000)).toEqual([])
+			expect(await peer.nextDue(a, 'ep_1')).toBe(90_000)
+			expect(await store.claim(a, 'ep_1', 10, 90_000, 150_000)).toHaveLength(1)
 		})
 
 		test('messages page by id both ways', async () => {
