@@ -47,4 +47,11 @@ CREATE TABLE `svix_messages` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `svix_messages_event_id` ON `svix_messages` (`app`,`event_id`);--> statement-breakpoint
-CREATE INDEX `svix_messages_event` ON `svix_messages` (`event_pk`);
+CREATE INDEX `svix_messages_event` ON `svix_messages` (`event_pk`);--> statement-breakpoint
+CREATE TABLE `svix_tasks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`task` text NOT NULL,
+	`status` text NOT NULL,
+	`data` text NOT NULL,
+	`updated_at` integer NOT NULL
+);

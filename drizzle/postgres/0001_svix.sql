@@ -45,6 +45,14 @@ CREATE TABLE "svix_messages" (
 	CONSTRAINT "svix_messages_app_id_pk" PRIMARY KEY("app","id")
 );
 --> statement-breakpoint
+CREATE TABLE "svix_tasks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"task" text NOT NULL,
+	"status" text NOT NULL,
+	"data" text NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE UNIQUE INDEX "svix_apps_uid" ON "svix_apps" USING btree ("uid");--> statement-breakpoint
 CREATE UNIQUE INDEX "svix_messages_event_id" ON "svix_messages" USING btree ("app","event_id");--> statement-breakpoint
 CREATE INDEX "svix_messages_event" ON "svix_messages" USING btree ("event_pk");

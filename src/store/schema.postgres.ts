@@ -159,3 +159,11 @@ export const svixManualTries = pgTable('svix_manual_tries', {
 	deliveryPk: bigint('delivery_pk', { mode: 'number' }).notNull(),
 	n: integer('n').notNull(),
 }, (t) => [primaryKey({ columns: [t.deliveryPk, t.n] })])
+
+export const svixTasks = pgTable('svix_tasks', {
+	id: text('id').primaryKey(),
+	task: text('task').notNull(),
+	status: text('status').notNull(),
+	data: text('data').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+})

@@ -169,3 +169,12 @@ export const svixManualTries = sqliteTable('svix_manual_tries', {
 	deliveryPk: integer('delivery_pk').notNull(),
 	n: integer('n').notNull(),
 }, (t) => [primaryKey({ columns: [t.deliveryPk, t.n] })])
+
+// Background tasks of the Svix-compatible API (endpoint.recover).
+export const svixTasks = sqliteTable('svix_tasks', {
+	id: text('id').primaryKey(),
+	task: text('task').notNull(),
+	status: text('status').notNull(),
+	data: text('data').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+})

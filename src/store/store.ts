@@ -5,7 +5,7 @@ import type {
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from './svix-types'
 
 /** Pending jobs of one endpoint, for /metrics. */
@@ -222,6 +222,9 @@ export interface Store {
 	 * try of that job reads as manual.
 	 */
 	svixResend(app: string, msgId: string, endpoint: string, now: number): Promise<'missing' | 'queued'>
+	/** background tasks (recover), saved with the answer of the request that started them */
+	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null): Promise<void>
+	svixTask(id: string): Promise<SvixTaskRecord | null>
 	/** the event-type catalog, by name */
 	svixEventTypes(): Promise<SvixEventTypeRecord[]>
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null): Promise<void>

@@ -96,3 +96,11 @@ export interface SvixEventTypeRecord {
 	createdAt: number
 	updatedAt: number
 }
+
+export interface SvixTaskRecord {
+	id: string
+	task: string
+	status: 'running' | 'finished' | 'failed'
+	data: Record<string, unknown>
+	updatedAt: number
+}

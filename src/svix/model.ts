@@ -88,3 +88,8 @@ export const eventExampleIn = z.object({
 	eventType: z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .'),
 	exampleIndex: z.number().int().min(0).optional(),
 })
+
+export const recoverIn = z.object({
+	since: z.iso.datetime({ offset: true }),
+	until: z.iso.datetime({ offset: true }).nullish(),
+})

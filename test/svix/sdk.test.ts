@@ -337,3 +337,44 @@ describe('send-example, deliverAt, application on message create', () => {
 		expect((await apiError(h.svix.message.create('auto-three', { eventType: 'a', payload: {} }))).code).toBe(404)
 	})
 })
+
+describe('recover', () => {
+	test('a receiver fails until the schedule runs out, then heals: recover sends each failed message once', async () => {
+		let healthy = false
+		const got: Array<{ id: string; ok: boolean }> = []
+		const flaky = Bun.serve({
+			hostname: '127.0.0.1', port: 0,
+			fetch(req) {
+				got.push({ id: req.headers.get('svix-id')!, ok: healthy })
+				return new Response(healthy ? 'ok' : 'down', { status: healthy ? 200 : 500 })
+			},
+		})
+		try {
+			const app = await h.svix.application.create({ name: 'Recover' })
+			const ep = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${flaky.port}/` })
+			const since = new Date(Date.now() - 60_000)
+			const m1 = await h.svix.message.create(app.id, { eventType: 'r', payload: { n: 1 } })
+			const m2 = await h.svix.message.create(app.id, { eventType: 'r', payload: { n: 2 } })
+			// the schedule is one retry after 1s: two tries each, then failed
+			let stats = await h.svix.endpoint.getStats(app.id, ep.id)
+			for (let i = 0; i < 200 && stats.fail < 2; i++) { await Bun.sleep(25); stats = await h.svix.endpoint.getStats(app.id, ep.id) }
+			expect(stats).toMatchObject({ fail: 2, success: 0 })
+			expect(got.filter((g) => !g.ok)).toHaveLength(4)
+			healthy = true
+			const out = await h.svix.endpoint.recover(app.id, ep.id, { since })
+			expect(out.id).toMatch(/^qtask_[a-z0-9]{27}$/)
+			expect(out.status as string).toBe('running')
+			expect(out.task as string).toBe('endpoint.recover')
+			for (let i = 0; i < 200 && got.filter((g) => g.ok).length < 2; i++) await Bun.sleep(25)
+			await Bun.sleep(200)
+			expect(got.filter((g) => g.ok).map((g) => g.id).sort()).toEqual([m1.id, m2.id].sort())
+			const task = await h.svix.backgroundTask.get(out.id)
+			expect(task).toMatchObject({ id: out.id, status: 'finished', task: 'endpoint.recover', data: { messagesSent: 2 } })
+			const far = await apiError(h.svix.endpoint.recover(app.id, ep.id, { since: new Date(Date.now() - 20 * 86400_000) }))
+			expect(far.code).toBe(422)
+			expect(far.body.detail[0].loc).toEqual(['body', 'since'])
+		} finally {
+			flaky.stop(true)
+		}
+	}, 20_000)
+})

@@ -12,7 +12,7 @@ import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
 import * as stats from './stats'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
 
 /** NOTIFY channel of new jobs; the payload is the instance that made them. */
 export const JOBS_CHANNEL = 'hookgate_jobs'
@@ -127,6 +127,8 @@ export class PostgresStore implements Store {
 	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
 	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
 	svixResend(app: string, msgId: string, endpoint: string, now: number) { return svix.resend(this.sql, app, msgId, endpoint, now, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
+	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { return svix.saveTask(this.sql, t, idem) }
+	svixTask(id: string) { return svix.task(this.sql, id) }
 	svixEventTypes() { return svix.eventTypes(this.sql) }
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { return svix.saveEventType(this.sql, t, idem) }
 	svixDeleteEventType(name: string) { return svix.deleteEventType(this.sql, name) }

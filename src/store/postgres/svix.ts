@@ -1,6 +1,6 @@
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import { applyAll } from './ingest'
 import { newJobId } from '../ids'
@@ -179,4 +179,17 @@ export async function resend(sql: Q, app: string, msgId: string, endpoint: strin
 		await tx.notify(hint.channel, hint.payload)
 		return 'queued' as const
 	})
+}
+
+export async function saveTask(sql: Q, t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) {
+	await sql.begin(async (tx) => {
+		await tx`INSERT INTO svix_tasks (id, task, status, data, updated_at) VALUES (${t.id}, ${t.task}, ${t.status}, ${JSON.stringify(t.data)}, ${t.updatedAt})
+			ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data, updated_at = excluded.updated_at`
+		await remember(tx, idem, t.updatedAt)
+	})
+}
+
+export async function task(sql: Q, id: string): Promise<SvixTaskRecord | null> {
+	const [r] = await sql`SELECT * FROM svix_tasks WHERE id = ${id}`
+	return r ? { id: r.id, task: r.task, status: r.status, data: JSON.parse(r.data), updatedAt: num(r.updated_at) } : null
 }

@@ -19,7 +19,7 @@ import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 import * as portalKeys from './portal-keys'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
 
 const LEAN_BODY = 1024
 const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
@@ -235,6 +235,8 @@ export class SqliteStore implements Store {
 	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
 	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
 	svixResend(app: string, msgId: string, endpoint: string, now: number) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now)) }
+	async svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveTask(this.client, t, idem) }
+	async svixTask(id: string) { return svix.task(this.client, id) }
 	async svixEventTypes() { return svix.eventTypes(this.client) }
 	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
 	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }

@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
@@ -166,4 +166,18 @@ export function resend(client: Database, app: string, msgId: string, endpoint: s
 	}
 	client.prepare('INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (?, ?) ON CONFLICT DO NOTHING').run(pk, n)
 	return 'queued'
+}
+
+export function saveTask(client: Database, t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) {
+	client.transaction(() => {
+		client.prepare(`INSERT INTO svix_tasks (id, task, status, data, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data, updated_at = excluded.updated_at`)
+			.run(t.id, t.task, t.status, JSON.stringify(t.data), t.updatedAt)
+		remember(client, idem, t.updatedAt)
+	}).immediate()
+}
+
+export function task(client: Database, id: string): SvixTaskRecord | null {
+	const r = client.prepare('SELECT * FROM svix_tasks WHERE id = ?').get(id) as { id: string; task: string; status: string; data: string; updated_at: number } | null
+	return r && { id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }
 }

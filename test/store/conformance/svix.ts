@@ -118,6 +118,15 @@ export function svixTests(harness: () => Harness) {
 			expect((await store.svixEventTypes()).some((x) => x.name === name)).toBe(false)
 		})
 
+		test('background tasks are saved with their answer and read back by id', async () => {
+			const id = `qtask_${newFlow()}`
+			await store.svixSaveTask({ id, task: 'endpoint.recover', status: 'running', data: {}, updatedAt: 1000 }, { key: `q-${id}`, status: 202, body: '{}' })
+			expect(await peer.svixAnswer(`q-${id}`, 0)).toEqual({ status: 202, body: '{}' })
+			await peer.svixSaveTask({ id, task: 'endpoint.recover', status: 'finished', data: { messagesSent: 2 }, updatedAt: 2000 }, null)
+			expect(await store.svixTask(id)).toEqual({ id, task: 'endpoint.recover', status: 'finished', data: { messagesSent: 2 }, updatedAt: 2000 })
+			expect(await store.svixTask('qtask_none')).toBeNull()
+		})
+
 		test('deleting an application removes its endpoints and cancels its pending jobs', async () => {
 			const a = `app_${newFlow()}`
 			await store.svixSaveApp(app(a), null)
