@@ -59,6 +59,19 @@ export interface SvixPage {
 	/** ids strictly above (ascending order) */
 	above?: string
 	limit: number
+	filter?: SvixMessageFilter
+}
+
+/** What message and attempt lists narrow by (all optional, all must hold). */
+export interface SvixMessageFilter {
+	/** the message has this channel */
+	channel?: string
+	/** the message has this tag */
+	tag?: string
+	eventTypes?: string[]
+	/** made before / after (ms): the message, or for attempts the try */
+	before?: number
+	after?: number
 }
 
 export interface SvixAttemptRecord {
@@ -76,9 +89,13 @@ export interface SvixAttemptRecord {
 	manual: boolean
 }
 
-export interface SvixAttemptFilter {
+export interface SvixAttemptFilter extends SvixMessageFilter {
 	endpoint?: string
 	msgId?: string
+	/** true: 2xx answers only; false: the others */
+	succeeded?: boolean
+	/** 0: no answer; 100, 200 … 500: that class of status codes */
+	statusClass?: number
 	/** attempts with pk below (newest first) or above */
 	belowPk?: number
 	abovePk?: number

@@ -378,3 +378,30 @@ describe('recover', () => {
 		}
 	}, 20_000)
 })
+
+describe('list filters', () => {
+	test('messages by channel, tag, type and time; attempts by status, class, channel and with the message', async () => {
+		const app = await h.svix.application.create({ name: 'Filters' })
+		await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/filters` })
+		const a = await h.svix.message.create(app.id, { eventType: 'f.one', payload: {}, channels: ['eu'], tags: ['x'] })
+		const mid = new Date()
+		await Bun.sleep(5)
+		const b = await h.svix.message.create(app.id, { eventType: 'f.two', payload: {} })
+		const ids = async (o: object) => (await h.svix.message.list(app.id, o)).data.map((m) => m.id)
+		expect(await ids({ channel: 'eu' })).toEqual([a.id])
+		expect(await ids({ tag: 'x' })).toEqual([a.id])
+		expect(await ids({ eventTypes: ['f.two'] })).toEqual([b.id])
+		expect(await ids({ after: mid })).toEqual([b.id])
+		expect(await ids({ before: mid })).toEqual([a.id])
+		const ep = (await h.svix.endpoint.list(app.id)).data[0]
+		let all = await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { withMsg: true })
+		for (let i = 0; i < 80 && all.data.length < 2; i++) { await Bun.sleep(25); all = await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { withMsg: true }) }
+		expect(all.data.map((t) => t.msg?.eventType).sort()).toEqual(['f.one', 'f.two'])
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { status: 0 })).data).toHaveLength(2)
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { status: 2 })).data).toHaveLength(0)
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { statusCodeClass: 200 })).data).toHaveLength(2)
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { statusCodeClass: 500 })).data).toHaveLength(0)
+		expect((await h.svix.messageAttempt.listByEndpoint(app.id, ep.id, { channel: 'eu' })).data.map((t) => t.msgId)).toEqual([a.id])
+		expect((await h.svix.messageAttempt.listByMsg(app.id, b.id, { endpointId: ep.id })).data.map((t) => t.msgId)).toEqual([b.id])
+	})
+})

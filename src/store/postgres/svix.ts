@@ -1,6 +1,6 @@
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import { applyAll } from './ingest'
 import { newJobId } from '../ids'
@@ -100,12 +100,27 @@ const toMsg = (r: Record<string, any>): SvixMessageRecord => ({
 	channels: r.channels === null ? null : JSON.parse(r.channels), tags: r.tags === null ? null : JSON.parse(r.tags), deliverAt: r.deliver_at === null ? null : num(r.deliver_at), createdAt: num(r.created_at),
 })
 
+/** The message filters over `m` (svix_messages) and `e` (events); `at` names the time the before/after filters read. */
+function messageWhere(sql: Q, f: SvixMessageFilter | undefined, at: 'm.created_at' | 'a.started_at') {
+	const x = f ?? {}
+	const channel = x.channel === undefined ? null : JSON.stringify(x.channel)
+	const tag = x.tag === undefined ? null : JSON.stringify(x.tag)
+	const types = x.eventTypes?.length ? x.eventTypes : null
+	const time = sql.unsafe(at)
+	return sql`(${channel}::text IS NULL OR strpos(m.channels, ${channel}) > 0)
+		AND (${tag}::text IS NULL OR strpos(m.tags, ${tag}) > 0)
+		AND (${types}::text[] IS NULL OR e.type = ANY(${types}::text[]))
+		AND (${x.before ?? null}::bigint IS NULL OR ${time} < ${x.before ?? null})
+		AND (${x.after ?? null}::bigint IS NULL OR ${time} > ${x.after ?? null})`
+}
+
 export async function messages(sql: Q, app: string, page: SvixPage): Promise<SvixMessageRecord[]> {
+	const w = messageWhere(sql, page.filter, 'm.created_at')
 	const rows = page.above !== undefined
 		? await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
-			WHERE m.app = ${app} AND m.id > ${page.above} ORDER BY m.id ASC LIMIT ${page.limit}`
+			WHERE m.app = ${app} AND m.id > ${page.above} AND ${w} ORDER BY m.id ASC LIMIT ${page.limit}`
 		: await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
-			WHERE m.app = ${app} AND m.id < ${page.below ?? '\uffff'} ORDER BY m.id DESC LIMIT ${page.limit}`
+			WHERE m.app = ${app} AND m.id < ${page.below ?? '\uffff'} AND ${w} ORDER BY m.id DESC LIMIT ${page.limit}`
 	return [...rows].map(toMsg)
 }
 
@@ -119,8 +134,12 @@ export async function attempts(sql: Q, app: string, f: SvixAttemptFilter): Promi
 	const rows = await sql`SELECT a.pk, e.id AS msg_id, d.endpoint, a.url, a.status, a.response_body, a.duration_ms, a.started_at,
 			a.error_message, d.status AS job_status, (mt.n IS NOT NULL) AS manual
 		FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk JOIN events e ON e.pk = d.event_pk
+		LEFT JOIN svix_messages m ON m.event_pk = e.pk
 		LEFT JOIN svix_manual_tries mt ON mt.delivery_pk = a.delivery_pk AND mt.n = a.n
-		WHERE d.flow = ${app} AND d.test = false
+		WHERE d.flow = ${app} AND d.test = false AND ${messageWhere(sql, f, 'a.started_at')}
+			AND (${f.succeeded ?? null}::boolean IS NULL OR COALESCE(a.status BETWEEN 200 AND 299, false) = ${f.succeeded ?? null})
+			AND (${f.statusClass ?? null}::int IS NULL OR (${f.statusClass ?? null}::int = 0 AND a.status IS NULL)
+				OR a.status BETWEEN ${f.statusClass ?? null}::int AND ${f.statusClass ?? null}::int + 99)
 			AND (${f.endpoint ?? null}::text IS NULL OR d.endpoint = ${f.endpoint ?? null})
 			AND (${f.msgId ?? null}::text IS NULL OR e.id = ${f.msgId ?? null})
 			AND (${f.belowPk ?? null}::bigint IS NULL OR a.pk < ${f.belowPk ?? null})

@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
@@ -81,10 +81,26 @@ const toMsg = (r: MsgRow): SvixMessageRecord => ({
 })
 const MSG = 'SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk'
 
+/** SQL for the message filters over `m` (svix_messages) and `e` (events); `at` is the column the time filters read. */
+function messageWhere(f: SvixMessageFilter | undefined, at: string): { sql: string[]; args: Array<string | number> } {
+	const sql: string[] = []
+	const args: Array<string | number> = []
+	if (!f) return { sql, args }
+	// channels and tags are stored as JSON arrays: look for the quoted value
+	if (f.channel !== undefined) { sql.push('instr(m.channels, ?) > 0'); args.push(JSON.stringify(f.channel)) }
+	if (f.tag !== undefined) { sql.push('instr(m.tags, ?) > 0'); args.push(JSON.stringify(f.tag)) }
+	if (f.eventTypes?.length) { sql.push(`e.type IN (${f.eventTypes.map(() => '?').join(', ')})`); args.push(...f.eventTypes) }
+	if (f.before !== undefined) { sql.push(`${at} < ?`); args.push(f.before) }
+	if (f.after !== undefined) { sql.push(`${at} > ?`); args.push(f.after) }
+	return { sql, args }
+}
+
 export function messages(client: Database, app: string, page: SvixPage): SvixMessageRecord[] {
+	const w = messageWhere(page.filter, 'm.created_at')
+	const more = w.sql.map((c) => ` AND ${c}`).join('')
 	const rows = page.above !== undefined
-		? client.prepare(`${MSG} WHERE m.app = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?`).all(app, page.above, page.limit)
-		: client.prepare(`${MSG} WHERE m.app = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`).all(app, page.below ?? '\uffff', page.limit)
+		? client.prepare(`${MSG} WHERE m.app = ? AND m.id > ?${more} ORDER BY m.id ASC LIMIT ?`).all(app, page.above, ...w.args, page.limit)
+		: client.prepare(`${MSG} WHERE m.app = ? AND m.id < ?${more} ORDER BY m.id DESC LIMIT ?`).all(app, page.below ?? '\uffff', ...w.args, page.limit)
 	return (rows as MsgRow[]).map(toMsg)
 }
 
@@ -105,10 +121,19 @@ export function attempts(client: Database, app: string, f: SvixAttemptFilter): S
 	if (f.msgId !== undefined) { where.push('e.id = ?'); args.push(f.msgId) }
 	if (f.belowPk !== undefined) { where.push('a.pk < ?'); args.push(f.belowPk) }
 	if (f.abovePk !== undefined) { where.push('a.pk > ?'); args.push(f.abovePk) }
+	if (f.succeeded !== undefined) where.push(f.succeeded ? 'a.status BETWEEN 200 AND 299' : '(a.status IS NULL OR a.status NOT BETWEEN 200 AND 299)')
+	if (f.statusClass !== undefined) {
+		if (f.statusClass === 0) where.push('a.status IS NULL')
+		else { where.push('a.status BETWEEN ? AND ?'); args.push(f.statusClass, f.statusClass + 99) }
+	}
+	const w = messageWhere(f, 'a.started_at')
+	where.push(...w.sql)
+	args.push(...w.args)
 	const order = f.abovePk !== undefined ? 'ASC' : 'DESC'
 	const rows = client.prepare(`SELECT a.pk, e.id AS msg_id, d.endpoint, a.url, a.status, a.response_body, a.duration_ms, a.started_at,
 			a.error_message, d.status AS job_status, (mt.n IS NOT NULL) AS manual
 		FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk JOIN events e ON e.pk = d.event_pk
+		LEFT JOIN svix_messages m ON m.event_pk = e.pk
 		LEFT JOIN svix_manual_tries mt ON mt.delivery_pk = a.delivery_pk AND mt.n = a.n
 		WHERE ${where.join(' AND ')} ORDER BY a.pk ${order} LIMIT ?`).all(...args, f.limit) as AttemptRow[]
 	return rows.map((r) => ({

@@ -4,9 +4,10 @@ import { notFound, SvixError } from '../errors'
 import type { Ctx, Route } from '../http'
 import { attemptId, attemptPk } from '../ids'
 import { listQuery, page } from '../paging'
+import { attemptFilter } from '../filters'
 import { findApp, iso } from '../services/apps'
 import { findEndpoint } from '../services/endpoints'
-import { findMessage, withContent } from '../services/messages'
+import { findMessage, messageOut, withContent } from '../services/messages'
 
 function attemptOut(a: SvixAttemptRecord, content: boolean) {
 	const ok = a.status !== null && a.status >= 200 && a.status < 300
@@ -18,8 +19,11 @@ function attemptOut(a: SvixAttemptRecord, content: boolean) {
 	}
 }
 
-async function list(ctx: Ctx, app: string, filter: Omit<SvixAttemptFilter, 'limit'>) {
+async function list(ctx: Ctx, app: string, scope: Omit<SvixAttemptFilter, 'limit'>) {
 	const q = { ...listQuery(ctx.query, 'descending'), order: 'descending' as const }
+	const narrowed = attemptFilter(ctx.query)
+	if (narrowed === null) return { status: 200, body: { data: [], iterator: null, prevIterator: null, done: true } }
+	const filter = { ...narrowed, ...scope }
 	const got = await page<SvixAttemptRecord>(q, (a) => attemptId(a.pk), (forward, after, n) => {
 		const pk = after === null ? null : attemptPk(after)
 		return ctx.deps.store.svixAttempts(app, forward
@@ -27,7 +31,17 @@ async function list(ctx: Ctx, app: string, filter: Omit<SvixAttemptFilter, 'limi
 			: { ...filter, abovePk: pk ?? 0, limit: n })
 	})
 	const content = withContent(ctx)
-	return { status: 200, body: { ...got, data: got.data.map((a) => attemptOut(a, content)) } }
+	const data: Array<Record<string, unknown>> = got.data.map((a) => attemptOut(a, content))
+	if (ctx.query.get('with_msg') === 'true') {
+		// the message without its payload, read once per message
+		const msgs = new Map<string, unknown>()
+		for (const id of new Set(got.data.map((a) => a.msgId))) {
+			const m = await ctx.deps.store.svixMessage(app, id)
+			if (m) msgs.set(id, { ...messageOut(m, false), payload: undefined })
+		}
+		data.forEach((d, i) => { d.msg = msgs.get(got.data[i].msgId) })
+	}
+	return { status: 200, body: { ...got, data } }
 }
 
 export const attemptRoutes: Route[] = [
@@ -52,7 +66,8 @@ export const attemptRoutes: Route[] = [
 		method: 'GET', path: 'app/:app/attempt/msg/:msg', handler: async (ctx) => {
 			const app = findApp(ctx, ctx.params.app)
 			const msg = await findMessage(ctx, app.id, ctx.params.msg)
-			return list(ctx, app.id, { msgId: msg.id })
+			const only = ctx.query.get('endpoint_id')
+			return list(ctx, app.id, only ? { msgId: msg.id, endpoint: findEndpoint(ctx, app.id, only).endpoint.id } : { msgId: msg.id })
 		},
 	},
 	{

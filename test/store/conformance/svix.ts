@@ -98,6 +98,35 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.claim(a, 'ep_1', 10, 90_000, 150_000)).toHaveLength(1)
 		})
 
+		test('message and attempt lists narrow by channel, tag, type, time, outcome and status class', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSendMessage(msg(a, 'msg_1', { channels: ['eu', 'us'], tags: ['a/b'], endpoints: ['ep_1'], now: 1000 }))
+			await store.svixSendMessage(msg(a, 'msg_2', { eventType: 'order.new', channels: ['eu:x'], endpoints: ['ep_1'], now: 2000 }))
+			await store.svixSendMessage(msg(a, 'msg_3', { endpoints: ['ep_1'], now: 3000 }))
+			const ids = async (filter: object) => (await peer.svixMessages(a, { limit: 10, filter })).map((m) => m.id)
+			expect(await ids({ channel: 'eu' })).toEqual(['msg_1'])
+			expect(await ids({ tag: 'a/b' })).toEqual(['msg_1'])
+			expect(await ids({ eventTypes: ['order.new'] })).toEqual(['msg_2'])
+			expect(await ids({ after: 1000, before: 3000 })).toEqual(['msg_2'])
+			expect(await ids({})).toEqual(['msg_3', 'msg_2', 'msg_1'])
+			const jobs = await store.claim(a, 'ep_1', 10, 4000, 60_000)
+			const byMsg = new Map(jobs.map((j) => [j.pk, j]))
+			expect(byMsg.size).toBe(3)
+			const [j1, j2, j3] = [...byMsg.values()].sort((x, y) => x.pk - y.pk)
+			await store.complete([
+				done(j1, 5000),
+				{ ...done(j2, 6000), attempt: { ...done(j2, 6000).attempt, status: 503 }, status: 'failed' as const },
+				{ ...done(j3, 7000), attempt: { ...done(j3, 7000).attempt, status: null, error: { class: 'connect' as const, message: 'refused' } }, status: 'failed' as const },
+			])
+			const tries = async (f: object) => (await peer.svixAttempts(a, { endpoint: 'ep_1', limit: 10, ...f })).map((t) => t.msgId)
+			expect(await tries({ succeeded: true })).toEqual(['msg_1'])
+			expect(await tries({ succeeded: false })).toEqual(['msg_3', 'msg_2'])
+			expect(await tries({ statusClass: 500 })).toEqual(['msg_2'])
+			expect(await tries({ statusClass: 0 })).toEqual(['msg_3'])
+			expect(await tries({ channel: 'eu' })).toEqual(['msg_1'])
+			expect(await tries({ after: 5000 })).toEqual(['msg_3', 'msg_2'])
+		})
+
 		test('messages page by id both ways', async () => {
 			const a = `app_${newFlow()}`
 			for (let i = 0; i < 5; i++) await store.svixSendMessage(msg(a, `msg_${i}`))
