@@ -206,3 +206,12 @@ export function task(client: Database, id: string): SvixTaskRecord | null {
 	const r = client.prepare('SELECT * FROM svix_tasks WHERE id = ?').get(id) as { id: string; task: string; status: string; data: string; updated_at: number } | null
 	return r && { id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }
 }
+
+export function purge(client: Database, answersBefore: number): number {
+	return client.transaction(() => {
+		let n = client.prepare('DELETE FROM svix_idempotency WHERE created_at < ?').run(answersBefore).changes
+		n += client.prepare('DELETE FROM svix_messages WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.pk = svix_messages.event_pk)').run().changes
+		n += client.prepare('DELETE FROM svix_manual_tries WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pk = svix_manual_tries.delivery_pk)').run().changes
+		return n
+	}).immediate()
+}

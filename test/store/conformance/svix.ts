@@ -156,6 +156,24 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.svixTask('qtask_none')).toBeNull()
 		})
 
+		test('retention removes old answers and rows whose event or job is gone', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'], idem: { key: `old-${a}`, status: 202, body: '{}' }, now: 1000 }))
+			await store.svixSendMessage(msg(a, 'msg_2', { endpoints: ['ep_1'], idem: { key: `new-${a}`, status: 202, body: '{}' }, now: 50_000 }))
+			const jobs = await store.claim(a, 'ep_1', 10, 60_000, 120_000)
+			await store.complete(jobs.map((j) => done(j, 61_000)))
+			await store.svixResend(a, 'msg_1', 'ep_1', 62_000)
+			const again = await store.claim(a, 'ep_1', 10, 63_000, 120_000)
+			await store.complete(again.map((j) => done(j, 64_000)))
+			// jobs and events of the app go, as retention takes them
+			await store.purgeFinishedJobs(10_000_000, 1000)
+			await store.purgeOrphanEvents(10_000_000, null, 1000)
+			expect(await store.svixPurge(10_000)).toBeGreaterThanOrEqual(2)
+			expect(await peer.svixAnswer(`old-${a}`, 0)).toBeNull()
+			expect(await peer.svixAnswer(`new-${a}`, 0)).not.toBeNull()
+			expect(await peer.svixMessages(a, { limit: 10 })).toEqual([])
+		})
+
 		test('deleting an application removes its endpoints and cancels its pending jobs', async () => {
 			const a = `app_${newFlow()}`
 			await store.svixSaveApp(app(a), null)
