@@ -43,6 +43,9 @@ export interface Route {
 }
 
 const IDEMPOTENCY_MS = 12 * 3600_000
+const IDEMPOTENCY_WAIT_MS = 5000
+/** requests of this process by idempotency key, while they run: a second one waits for the first */
+const running = new Map<string, Promise<unknown>>()
 
 /** Body validation: 422 with loc ["body", ...]. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -121,6 +124,8 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 		let idem: string | null = null
 		if (method === 'POST' && key) {
 			idem = createHash('sha256').update(`${token}\u0000${key}\u0000${url.pathname}${url.search}`).digest('hex')
+			const first = running.get(idem)
+			if (first) await Promise.race([first.catch(() => {}), Bun.sleep(IDEMPOTENCY_WAIT_MS)])
 			const stored = await deps.store.svixAnswer(idem, deps.now() - IDEMPOTENCY_MS)
 			if (stored) return new Response(stored.status === 204 ? null : stored.body, { status: stored.status, headers: stored.status === 204 ? {} : { 'content-type': 'application/json' } })
 		}
@@ -129,7 +134,13 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 			deps, params: found.params, query: url.searchParams, body,
 			answer: (status, b) => (idem === null ? null : { key: idem, status, body: status === 204 ? '' : JSON.stringify(b) }),
 		}
-		const out = await found.route.handler(ctx)
+		const work = found.route.handler(ctx)
+		if (idem !== null) {
+			const k = idem
+			running.set(k, work)
+			work.finally(() => { if (running.get(k) === work) running.delete(k) }).catch(() => {})
+		}
+		const out = await work
 		return json(out.status, out.body)
 	} catch (err) {
 		if (err instanceof SvixError) return json(err.status, err.body())

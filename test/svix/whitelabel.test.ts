@@ -49,3 +49,11 @@ test('an answer lost on the way makes the SDK retry: still one message, one deli
 		proxy.stop(true)
 	}
 })
+
+test('two requests with one idempotency key at once make one message', async () => {
+	const app = await h.svix.application.create({ name: 'Together' })
+	const send = () => h.svix.message.create(app.id, { eventType: 'a', payload: { t: 1 } }, { idempotencyKey: 'same-time' })
+	const [a, b] = await Promise.all([send(), send()])
+	expect(a.id).toBe(b.id)
+	expect((await h.svix.message.list(app.id)).data).toHaveLength(1)
+})
