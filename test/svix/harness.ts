@@ -32,15 +32,14 @@ export function startReceiver() {
 	return { url: `http://127.0.0.1:${server.port}`, got, stop: () => server.stop(true) }
 }
 
-export async function startHarness(extra = ''): Promise<Harness> {
+export async function startHarness(extra = '', storage = '  sqlite: ./hookgate.db\n'): Promise<Harness> {
 	ensureBinary()
 	const dir = tempDir('hookgate-svix-')
 	const port = freePort()
 	const cfg = writeConfig(dir, `server:
   listen: 127.0.0.1:${port}
 storage:
-  sqlite: ./hookgate.db
-admin:
+${storage}admin:
   tokens: [${ADMIN}]
 svix:
   tokens: [${TOKEN}]
