@@ -86,6 +86,12 @@ describe('applications', () => {
 		const flows = await (await fetch(`${h.child.url}/admin/v1/flows`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as { items: Array<{ id: string; managedBy: string; envelope: string }> }
 		expect(flows.items.find((f) => f.id === a.id)).toMatchObject({ managedBy: 'svix', envelope: 'raw' })
 		expect(flows.items.find((f) => f.id === 'shop')?.managedBy).toBe('config')
+		// its endpoints change through /api/v1 only, where Svix's fields and limit hold
+		const viaAdmin = await fetch(`${h.child.url}/admin/v1/flows/${a.id}/endpoints`, {
+			method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://127.0.0.1:9/x' }),
+		})
+		expect(viaAdmin.status).toBe(409)
+		expect(((await viaAdmin.json()) as { error: { code: string } }).error.code).toBe('managed_by_svix')
 		await h.svix.application.delete(made.id)
 		expect((await apiError(h.svix.application.get('shop-b'))).code).toBe(404)
 	})
