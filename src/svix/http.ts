@@ -61,7 +61,7 @@ const UNOFFERED = [
 	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^background-task$/, /^event-type\/import(\/|$)/,
 	/^app\/[^/]+\/integration(\/|$)/, /^app\/[^/]+\/msg\/precheck/, /^app\/[^/]+\/msg\/[^/]+\/content$/, /^app\/[^/]+\/msg\/expunge-all-contents$/,
 	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|msg)(\/|$)/,
-	/^app\/[^/]+\/msg\/[^/]+\/endpoint(\/[^/]+)?$/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
+	/^app\/[^/]+\/msg\/[^/]+\/endpoint\/[^/]+$/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
 ]
 
 const json = (status: number, body: unknown) => new Response(status === 204 ? null : JSON.stringify(body), {

@@ -191,6 +191,12 @@ describe('endpoints and delivery', () => {
 		for (let i = 0; i < 80 && allTries.data.length < 3; i++) { await Bun.sleep(25); allTries = await h.svix.messageAttempt.listByEndpoint(app.id, all.id) }
 		expect(allTries.data).toHaveLength(3)
 		expect((await h.svix.messageAttempt.listByEndpoint(app.id, paid.id)).data).toHaveLength(1)
+		// where each message went, and how its job stands
+		const dest = await h.svix.messageAttempt.listAttemptedDestinations(app.id, a.id)
+		expect(dest.data.map((d) => d.id).sort()).toEqual([all.id, paid.id].sort())
+		expect(dest.data.every((d) => d.status === 0 && d.statusText === 'success')).toBe(true)
+		expect(dest.data.find((d) => d.id === paid.id)?.url).toBe(`${h.receiver.url}/paid`)
+		expect((await h.svix.messageAttempt.listAttemptedDestinations(app.id, b.id)).data.map((d) => d.id)).toEqual([all.id])
 	}, 20_000)
 })
 

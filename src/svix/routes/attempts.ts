@@ -3,10 +3,11 @@ import type { SvixAttemptFilter, SvixAttemptRecord } from '../../store/svix-type
 import { notFound, SvixError } from '../errors'
 import type { Ctx, Route } from '../http'
 import { attemptId, attemptPk } from '../ids'
-import { listQuery, page } from '../paging'
+import { listQuery, page, pageArray } from '../paging'
+import type { JobRecord } from '../../store/store'
 import { attemptFilter } from '../filters'
 import { findApp, iso } from '../services/apps'
-import { findEndpoint } from '../services/endpoints'
+import { endpointOut, findEndpoint } from '../services/endpoints'
 import { findMessage, messageOut, withContent } from '../services/messages'
 
 function attemptOut(a: SvixAttemptRecord, content: boolean) {
@@ -44,7 +45,45 @@ async function list(ctx: Ctx, app: string, scope: Omit<SvixAttemptFilter, 'limit
 	return { status: 200, body: { ...got, data } }
 }
 
+/** A job's status in Svix's words: a retry waiting counts as sending; canceled only with expanded_statuses. */
+function jobStatus(j: JobRecord, expanded: boolean): { status: number; statusText: string } {
+	switch (j.status) {
+		case 'succeeded': return { status: 0, statusText: 'success' }
+		case 'failed': return { status: 2, statusText: 'fail' }
+		case 'delivering': return { status: 3, statusText: 'sending' }
+		case 'cancelled': return expanded ? { status: 4, statusText: 'canceled' } : { status: 0, statusText: 'success' }
+		case 'pending': return j.attemptCount > 0 ? { status: 3, statusText: 'sending' } : { status: 1, statusText: 'pending' }
+	}
+}
+
 export const attemptRoutes: Route[] = [
+	{
+		// the endpoints a message went to, with where its job stands
+		method: 'GET', path: 'app/:app/msg/:msg/endpoint', handler: async (ctx) => {
+			const app = findApp(ctx, ctx.params.app)
+			const msg = await findMessage(ctx, app.id, ctx.params.msg)
+			const jobs = await ctx.deps.store.listJobs({ flow: app.id, eventId: msg.id }, { beforePk: null, limit: 1000 })
+			const latest = new Map<string, JobRecord>()
+			for (const j of jobs) if (!latest.has(j.endpoint) || latest.get(j.endpoint)!.pk < j.pk) latest.set(j.endpoint, j)
+			const rows = [...latest.values()].filter((j) => !j.test).flatMap((j) => {
+				const e = ctx.deps.catalog.endpoint(app.id, j.endpoint)
+				return e ? [{ e, j }] : []
+			}).sort((x, y) => (x.e.id < y.e.id ? -1 : 1))
+			const q = listQuery(ctx.query, 'descending')
+			const got = await pageArray(q, rows, (r) => r.e.id)
+			const expanded = ctx.query.get('expanded_statuses') === 'true'
+			return {
+				status: 200,
+				body: {
+					...got,
+					data: got.data.map(({ e, j }) => ({
+						...endpointOut(ctx, app.id, e), ...jobStatus(j, expanded),
+						nextAttempt: j.status === 'pending' ? new Date(j.nextAttemptAt).toISOString() : undefined,
+					})),
+				},
+			}
+		},
+	},
 	{
 		// a manual try, also where no job existed or one is in flight; a disabled endpoint gets none
 		method: 'POST', path: 'app/:app/msg/:msg/endpoint/:endpoint/resend', handler: async (ctx) => {
