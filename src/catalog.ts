@@ -1,6 +1,8 @@
 import type { Config, EndpointConfig, FlowConfig } from './domain'
 import type { Store } from './store/store'
 import type { EndpointStateRecord } from './store/types'
+import type { SvixAppRecord } from './store/svix-types'
+import { svixFlow } from './svix/flow'
 
 export type Health = 'healthy' | 'failing' | 'disabled'
 
@@ -20,6 +22,8 @@ const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
 export class Catalog {
 	private flows = new Map<string, FlowView>()
 	private api: Array<{ flow: string; endpoint: EndpointConfig }> = []
+	/** applications of the Svix-compatible API: flows kept in the database */
+	private apps: SvixAppRecord[] = []
 	private states = new Map<string, EndpointStateRecord>()
 	private listeners: Array<() => void> = []
 	/** counts this process's own changes, so a refresh that raced one is dropped */
@@ -32,6 +36,7 @@ export class Catalog {
 	static async load(config: Config, store: Store): Promise<Catalog> {
 		const c = new Catalog(config, store)
 		c.api = await store.apiEndpoints()
+		c.apps = await store.svixApps()
 		for (const s of await store.endpointStates()) c.states.set(key(s.flow, s.endpoint), s)
 		c.rebuild()
 		return c
@@ -47,15 +52,16 @@ export class Catalog {
 	 */
 	async refresh(): Promise<boolean> {
 		const at = this.changes
-		const [api, states] = await Promise.all([this.store.apiEndpoints(), this.store.endpointStates()])
+		const [api, states, apps] = await Promise.all([this.store.apiEndpoints(), this.store.endpointStates(), this.store.svixApps()])
 		if (at !== this.changes) return false
-		const sameApi = JSON.stringify(api) === JSON.stringify(this.api)
+		const sameApi = JSON.stringify(api) === JSON.stringify(this.api) && JSON.stringify(apps) === JSON.stringify(this.apps)
 		const next = new Map(states.map((s) => [key(s.flow, s.endpoint), s]))
 		const switched = [...new Set([...next.keys(), ...this.states.keys()])]
 			.some((k) => (next.get(k)?.enabled ?? true) !== (this.states.get(k)?.enabled ?? true))
 		this.states = next
 		if (sameApi && !switched) return false
 		this.api = api
+		this.apps = apps
 		this.rebuild()
 		return true
 	}
@@ -66,6 +72,12 @@ export class Catalog {
 			const api = this.api.filter((a) => a.flow === flow.id && !flow.endpoints.some((e) => e.id === a.endpoint.id))
 			const endpoints = [...flow.endpoints, ...api.map((a) => a.endpoint)]
 			flows.set(flow.id, { flow, endpoints, withAll: { ...flow, endpoints } })
+		}
+		for (const app of this.apps) {
+			if (flows.has(app.id)) continue
+			const flow = svixFlow(app, this.config.svix.whitelabelHeaders)
+			const endpoints = this.api.filter((a) => a.flow === app.id).map((a) => a.endpoint)
+			flows.set(app.id, { flow, endpoints, withAll: { ...flow, endpoints } })
 		}
 		this.flows = flows
 		for (const l of this.listeners) l()
@@ -88,6 +100,37 @@ export class Catalog {
 	/** Swaps in a config that passed `conflicts`. */
 	replaceConfig(config: Config) {
 		this.config = config
+		this.rebuild()
+	}
+
+	svixApps(): SvixAppRecord[] { return this.apps }
+	svixApp(id: string): SvixAppRecord | undefined { return this.apps.find((a) => a.id === id) }
+
+	/** stores the application (and the answer of the request that made it); uid_taken leaves everything as it was */
+	async putSvixApp(app: SvixAppRecord, idem: Parameters<Store['svixSaveApp']>[1]) {
+		this.changes++
+		const r = await this.store.svixSaveApp(app, idem)
+		if (r === 'ok') {
+			this.apps = [...this.apps.filter((a) => a.id !== app.id), app].sort((a, b) => (a.id < b.id ? -1 : 1))
+			this.rebuild()
+		}
+		return r
+	}
+
+	async deleteSvixApp(id: string, now: number) {
+		this.changes++
+		const cancelled = await this.store.svixDeleteApp(id, now)
+		this.apps = this.apps.filter((a) => a.id !== id)
+		this.api = this.api.filter((a) => a.flow !== id)
+		for (const k of [...this.states.keys()]) if (k.startsWith(`${id}\u0000`)) this.states.delete(k)
+		this.rebuild()
+		return cancelled
+	}
+
+	async putSvixEndpoint(flow: string, e: EndpointConfig, now: number, idem: Parameters<Store['svixSaveEndpoint']>[3]) {
+		this.changes++
+		await this.store.svixSaveEndpoint(flow, e, now, idem)
+		this.api = [...this.api.filter((a) => !(a.flow === flow && a.endpoint.id === e.id)), { flow, endpoint: e }]
 		this.rebuild()
 	}
 

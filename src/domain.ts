@@ -21,9 +21,9 @@ export type AttemptErrorClass =
 export type SigningScheme = 'hmac-sha256' | 'standard-webhooks' | 'none'
 
 export type BuiltinEnvelope =
-	| 'standard' | 'session-step' | 'flow-event' | 'record-event' | 'campaign' | 'platform-action'
+	| 'standard' | 'session-step' | 'flow-event' | 'record-event' | 'campaign' | 'platform-action' | 'raw'
 export const BUILTIN_ENVELOPES: readonly BuiltinEnvelope[] = [
-	'standard', 'session-step', 'flow-event', 'record-event', 'campaign', 'platform-action',
+	'standard', 'session-step', 'flow-event', 'record-event', 'campaign', 'platform-action', 'raw',
 ]
 
 export type EnvelopeSpec =
@@ -39,6 +39,8 @@ export interface SigningConfig {
 	encoding: 'hex' | 'base64'
 	/** an older secret that keeps signing beside the new one until `until` (ms) */
 	previous: { secret: string; until: number } | null
+	/** more older secrets, newest first (Svix applications keep up to 10) */
+	olderKeys?: Array<{ secret: string; until: number }>
 }
 
 export interface HeaderValue {
@@ -64,6 +66,19 @@ export interface EndpointConfig {
 	enabled: boolean
 	managedBy: 'config' | 'api'
 	createdAt: number | null
+	/** what the Svix-compatible API keeps of an endpoint it created */
+	svix?: SvixEndpointFields
+}
+
+export interface SvixEndpointFields {
+	uid: string | null
+	description: string
+	metadata: Record<string, string>
+	/** null: every type */
+	eventTypes: string[] | null
+	/** null: only messages without channels */
+	channels: string[] | null
+	updatedAt: number
 }
 
 export interface FlowConfig {
@@ -78,6 +93,10 @@ export interface FlowConfig {
 	/** defaults merged under each endpoint's own signing block */
 	signing: Partial<Omit<SigningConfig, 'previous'>>
 	endpoints: EndpointConfig[]
+	/** absent: declared in YAML; 'svix': an application created through /api/v1 */
+	managedBy?: 'svix'
+	/** 'svix': deliveries carry svix-id, svix-timestamp, svix-signature (beside webhook-id) */
+	signatureHeaders?: 'svix' | 'webhook'
 }
 
 export interface Config {
@@ -95,6 +114,8 @@ export interface Config {
 	/** frameAncestors: the CSP `frame-ancestors` source list of /ui/portal */
 	portal: { frameAncestors: string }
 	metrics: { token: string }
+	/** the Svix-compatible /api/v1 (no tokens: closed) */
+	svix: { tokens: string[]; endpointsPerApp: number; whitelabelHeaders: boolean }
 	log: { level: 'debug' | 'info' | 'warn' | 'error' }
 	limits: { endpointsPerFlow: number; batchEvents: number }
 	delivery: {

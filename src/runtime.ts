@@ -18,6 +18,7 @@ import { retentionTask } from './ops/retention-task'
 import { isUnavailable, openFailure } from './store/open'
 import { openStore } from './store/open-store'
 import { viewerRoutes } from './viewer/plugin'
+import { svixApi, svixDocs } from './svix'
 import type { Store } from './store/store'
 import { exporterSettingsChanged, startTracing, type TracingTuning } from './tracing/start'
 import type { Tracing } from './tracing/tracing'
@@ -154,7 +155,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
 			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
-			openapiDocs(),
+			svixApi({ store, catalog, now, log, maxBodyBytes: () => catalog.config.server.maxBodyBytes, notify: () => dispatcher.notify() }),
+			openapiDocs(svixDocs()),
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
 		],
 	})

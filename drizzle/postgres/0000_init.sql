@@ -91,6 +91,61 @@ CREATE TABLE "sessions" (
 	CONSTRAINT "sessions_flow_id_pk" PRIMARY KEY("flow","id")
 );
 --> statement-breakpoint
+CREATE TABLE "svix_apps" (
+	"id" text PRIMARY KEY NOT NULL,
+	"uid" text,
+	"name" text NOT NULL,
+	"metadata" text NOT NULL,
+	"throttle_rate" integer,
+	"created_at" bigint NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "svix_event_types" (
+	"name" text PRIMARY KEY NOT NULL,
+	"description" text NOT NULL,
+	"archived" boolean NOT NULL,
+	"deprecated" boolean NOT NULL,
+	"schemas" text,
+	"group_name" text,
+	"feature_flags" text,
+	"created_at" bigint NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "svix_idempotency" (
+	"key" text PRIMARY KEY NOT NULL,
+	"status" integer NOT NULL,
+	"body" text NOT NULL,
+	"created_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "svix_manual_tries" (
+	"delivery_pk" bigint NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "svix_manual_tries_delivery_pk_n_pk" PRIMARY KEY("delivery_pk","n")
+);
+--> statement-breakpoint
+CREATE TABLE "svix_messages" (
+	"app" text NOT NULL,
+	"id" text NOT NULL,
+	"event_pk" bigint NOT NULL,
+	"event_id" text,
+	"channels" text,
+	"tags" text,
+	"deliver_at" bigint,
+	"created_at" bigint NOT NULL,
+	CONSTRAINT "svix_messages_app_id_pk" PRIMARY KEY("app","id")
+);
+--> statement-breakpoint
+CREATE TABLE "svix_tasks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"task" text NOT NULL,
+	"status" text NOT NULL,
+	"data" text NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "attempts" ADD CONSTRAINT "attempts_delivery_pk_deliveries_pk_fk" FOREIGN KEY ("delivery_pk") REFERENCES "public"."deliveries"("pk") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_event_pk_events_pk_fk" FOREIGN KEY ("event_pk") REFERENCES "public"."events"("pk") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "attempts_delivery" ON "attempts" USING btree ("delivery_pk","n");--> statement-breakpoint
@@ -101,4 +156,7 @@ CREATE INDEX "deliveries_status_updated" ON "deliveries" USING btree ("status","
 CREATE UNIQUE INDEX "events_flow_id" ON "events" USING btree ("flow","id");--> statement-breakpoint
 CREATE INDEX "events_id" ON "events" USING btree ("id");--> statement-breakpoint
 CREATE INDEX "events_flow_session" ON "events" USING btree ("flow","session_id");--> statement-breakpoint
-CREATE INDEX "events_accepted" ON "events" USING btree ("accepted_at");
+CREATE INDEX "events_accepted" ON "events" USING btree ("accepted_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "svix_apps_uid" ON "svix_apps" USING btree ("uid");--> statement-breakpoint
+CREATE UNIQUE INDEX "svix_messages_event_id" ON "svix_messages" USING btree ("app","event_id");--> statement-breakpoint
+CREATE INDEX "svix_messages_event" ON "svix_messages" USING btree ("event_pk");

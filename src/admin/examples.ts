@@ -128,6 +128,7 @@ export const statsExample = {
 export const flowExample = {
 	id: 'onboarding',
 	name: 'Customer onboarding',
+	managedBy: 'config',
 	envelope: 'flow-event',
 	events: ['flow.start', 'flow.end'],
 	retrySchedule: null,

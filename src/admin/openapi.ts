@@ -17,7 +17,14 @@ const description = `A self-hosted webhook gateway. Producers send events to the
 
 Every error answers \`{"error": {"code", "message", ...}}\`; no message repeats a submitted value, token or secret.`
 
-export function openapiDocs() {
+/** More routes served outside Elysia's route table (the Svix-compatible surface), with their tag and bearer scheme. */
+export interface ExtraDocs {
+	paths: Record<string, Record<string, unknown>>
+	tag: { name: string; description: string }
+	scheme: Record<string, unknown>
+}
+
+export function openapiDocs(extra?: ExtraDocs) {
 	return new Elysia({ name: 'openapi' })
 		.use(openapi({
 			path: '/docs',
@@ -36,11 +43,14 @@ export function openapiDocs() {
 					{ name: 'stats', description: 'Per-endpoint success rate, latency and backlog' },
 					{ name: 'portal', description: 'Links that let a flow\'s owner use this flow\'s admin routes (`x-portal` on each route says which capability it needs)' },
 					{ name: 'ops', description: 'Health, readiness and Prometheus metrics' },
+					...(extra ? [extra.tag] : []),
 				],
+				...(extra ? { paths: extra.paths as never } : {}),
 				components: {
 					securitySchemes: {
 						adminToken: { type: 'http', scheme: 'bearer', description: 'One of `admin.tokens`, or a portal link\'s token (`hgp_…`) on the routes its `x-portal` allows, for its own flow' },
 						ingestToken: { type: 'http', scheme: 'bearer', description: 'One of the flow\'s `ingestTokens`' },
+						...(extra?.scheme as object),
 					},
 				},
 			},

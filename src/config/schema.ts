@@ -63,7 +63,8 @@ export const envelopeSchema = z.union(
 )
 
 export const flowSchema = z.strictObject({
-	id: idSchema,
+	// app_ ids belong to applications created through the Svix-compatible API
+	id: idSchema.refine((id) => !id.startsWith('app_'), 'must not start with app_ (reserved for applications created through /api/v1)'),
 	name: nonEmpty.optional(),
 	envelope: envelopeSchema.default('standard'),
 	events: z.array(nonEmpty).optional(),
@@ -136,6 +137,11 @@ export const rootSchema = z.strictObject({
 	admin: z.strictObject({ tokens: z.array(nonEmpty).default([]) }).prefault({}),
 	portal: z.strictObject({ frameAncestors: frameAncestors.default("'none'") }).prefault({}),
 	metrics: z.strictObject({ token: z.string().default('') }).prefault({}),
+	svix: z.strictObject({
+		tokens: z.array(nonEmpty).default([]),
+		endpointsPerApp: positiveInt.default(50),
+		whitelabelHeaders: z.boolean().default(false),
+	}).prefault({}),
 	log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
 	limits: limitsSchema.prefault({}),
 	delivery: delivery.prefault({}),

@@ -39,7 +39,18 @@ export function requestHeaders(plan: AttemptPlan, body: string, now: number, tra
 	}
 	if (traceparent !== null) headers.traceparent = traceparent
 	for (const [name, h] of Object.entries(plan.endpoint.headers)) headers[name] = h.value
-	Object.assign(headers, signingHeaders({ signing: plan.endpoint.signing, eventId: plan.event.id, body, now }))
+	const signed = signingHeaders({ signing: plan.endpoint.signing, eventId: plan.event.id, body, now })
+	// Svix applications: the same Standard Webhooks values under svix-* names
+	if (plan.flow.signatureHeaders === 'svix') {
+		for (const part of ['timestamp', 'signature']) {
+			const v = signed[`webhook-${part}`]
+			if (v === undefined) continue
+			delete signed[`webhook-${part}`]
+			signed[`svix-${part}`] = v
+		}
+		if (signed['svix-signature'] !== undefined) signed['svix-id'] = plan.event.id
+	}
+	Object.assign(headers, signed)
 	return headers
 }
 

@@ -12,6 +12,8 @@ const BUILTIN_FIELDS: Record<BuiltinEnvelope, readonly string[]> = {
 	// option and keyword are only sometimes written, but an endpoint field must not shadow them either
 	campaign: ['campaignId', 'label', 'phoneNumber', 'date', 'response', 'option', 'keyword'],
 	'platform-action': ['id', 'action', 'route', 'timestamp', 'data'],
+	// the payload as the producer sent it: its keys are the producer's
+	raw: [],
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -26,6 +26,7 @@ const BUILTINS: Record<BuiltinEnvelope, (input: EnvelopeInput) => Record<string,
 	'record-event': recordEventBody,
 	campaign: campaignBody,
 	'platform-action': platformActionBody,
+	raw: ({ event }) => event.data,
 }
 
 function envelopeValue(input: EnvelopeInput): unknown {
@@ -36,6 +37,8 @@ function envelopeValue(input: EnvelopeInput): unknown {
 
 /** Compact JSON; the endpoint's extra fields follow the envelope's own and never replace them. */
 export function buildBody(input: EnvelopeInput): string {
+	// raw: the stored payload byte for byte as serialized at accept time, no extra fields
+	if (input.flow.envelope.kind === 'builtin' && input.flow.envelope.name === 'raw') return JSON.stringify(input.event.data)
 	const value = envelopeValue(input)
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return JSON.stringify(value)
 	const body = value as Record<string, unknown>

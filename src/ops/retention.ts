@@ -1,6 +1,7 @@
 import type { EventCursor, Store } from '../store/store'
 
 const DAY_MS = 86_400_000
+const SVIX_ANSWER_MS = 12 * 3_600_000
 
 export interface PurgeOptions {
 	store: Store
@@ -76,6 +77,8 @@ async function purgeSteps(o: PurgeOptions, before: number, batch: number, pause:
 		cursor = r.next
 		if (cursor) await pause()
 	} while (cursor)
+	// the Svix-compatible API's stored answers live 12 hours; its rows go with their events and jobs
+	await o.store.svixPurge(o.now() - SVIX_ANSWER_MS)
 
 	if (out.jobs + out.events === 0) return done()
 	await o.store.checkpoint()

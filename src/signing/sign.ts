@@ -34,6 +34,7 @@ function activeSecrets(signing: SigningConfig, now: number): string[] {
 	if (signing.secret === null) throw new Error(`signing scheme ${signing.scheme} needs a secret`)
 	const secrets = [signing.secret]
 	if (signing.previous && now < signing.previous.until) secrets.push(signing.previous.secret)
+	for (const k of signing.olderKeys ?? []) if (now < k.until) secrets.push(k.secret)
 	return secrets
 }
 

@@ -111,3 +111,61 @@ export const heartbeat = pgTable('heartbeat', {
 	id: integer('id').primaryKey(),
 	at: ms('at').notNull(),
 })
+
+// Svix-compatible API (/api/v1), as in schema.sqlite.ts.
+export const svixApps = pgTable('svix_apps', {
+	id: text('id').primaryKey(),
+	uid: text('uid'),
+	name: text('name').notNull(),
+	metadata: text('metadata').notNull(),
+	throttleRate: integer('throttle_rate'),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+}, (t) => [uniqueIndex('svix_apps_uid').on(t.uid)])
+
+export const svixMessages = pgTable('svix_messages', {
+	app: text('app').notNull(),
+	id: text('id').notNull(),
+	eventPk: bigint('event_pk', { mode: 'number' }).notNull(),
+	eventId: text('event_id'),
+	channels: text('channels'),
+	tags: text('tags'),
+	deliverAt: ms('deliver_at'),
+	createdAt: ms('created_at').notNull(),
+}, (t) => [
+	primaryKey({ columns: [t.app, t.id] }),
+	uniqueIndex('svix_messages_event_id').on(t.app, t.eventId),
+	index('svix_messages_event').on(t.eventPk),
+])
+
+export const svixIdempotency = pgTable('svix_idempotency', {
+	key: text('key').primaryKey(),
+	status: integer('status').notNull(),
+	body: text('body').notNull(),
+	createdAt: ms('created_at').notNull(),
+})
+
+export const svixEventTypes = pgTable('svix_event_types', {
+	name: text('name').primaryKey(),
+	description: text('description').notNull(),
+	archived: boolean('archived').notNull(),
+	deprecated: boolean('deprecated').notNull(),
+	schemas: text('schemas'),
+	groupName: text('group_name'),
+	featureFlags: text('feature_flags'),
+	createdAt: ms('created_at').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+})
+
+export const svixManualTries = pgTable('svix_manual_tries', {
+	deliveryPk: bigint('delivery_pk', { mode: 'number' }).notNull(),
+	n: integer('n').notNull(),
+}, (t) => [primaryKey({ columns: [t.deliveryPk, t.n] })])
+
+export const svixTasks = pgTable('svix_tasks', {
+	id: text('id').primaryKey(),
+	task: text('task').notNull(),
+	status: text('status').notNull(),
+	data: text('data').notNull(),
+	updatedAt: ms('updated_at').notNull(),
+})

@@ -125,3 +125,71 @@ export const heartbeat = sqliteTable('heartbeat', {
 	id: integer('id').primaryKey(),
 	at: integer('at').notNull(),
 })
+
+// Svix-compatible API (/api/v1). An application is a flow created there; its
+// endpoints live in `endpoints` like any API endpoint.
+export const svixApps = sqliteTable('svix_apps', {
+	id: text('id').primaryKey(),
+	uid: text('uid'),
+	name: text('name').notNull(),
+	metadata: text('metadata').notNull(),
+	throttleRate: integer('throttle_rate'),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+}, (t) => [uniqueIndex('svix_apps_uid').on(t.uid)])
+
+// A message is an event of its application; this row adds what Svix knows of it.
+export const svixMessages = sqliteTable('svix_messages', {
+	app: text('app').notNull(),
+	id: text('id').notNull(),
+	// no foreign key: retention removes an event with its last job, and the join drops the row
+	eventPk: integer('event_pk').notNull(),
+	eventId: text('event_id'),
+	channels: text('channels'),
+	tags: text('tags'),
+	// the first try waits until then (null: at once)
+	deliverAt: integer('deliver_at'),
+	createdAt: integer('created_at').notNull(),
+}, (t) => [
+	primaryKey({ columns: [t.app, t.id] }),
+	uniqueIndex('svix_messages_event_id').on(t.app, t.eventId),
+	index('svix_messages_event').on(t.eventPk),
+])
+
+// Answers of POSTs by idempotency key (a hash of token, key, path and query),
+// written in the transaction of their effect and replayed for 12 hours.
+export const svixIdempotency = sqliteTable('svix_idempotency', {
+	key: text('key').primaryKey(),
+	status: integer('status').notNull(),
+	body: text('body').notNull(),
+	createdAt: integer('created_at').notNull(),
+})
+
+// The event-type catalog of the Svix-compatible API (one per gateway, as Svix's per organisation).
+export const svixEventTypes = sqliteTable('svix_event_types', {
+	name: text('name').primaryKey(),
+	description: text('description').notNull(),
+	archived: integer('archived', { mode: 'boolean' }).notNull(),
+	deprecated: integer('deprecated', { mode: 'boolean' }).notNull(),
+	schemas: text('schemas'),
+	groupName: text('group_name'),
+	featureFlags: text('feature_flags'),
+	createdAt: integer('created_at').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+})
+
+// Tries asked for through resend (Svix's manual attempts): the job and the
+// number its next try would have, so that try reads as manual.
+export const svixManualTries = sqliteTable('svix_manual_tries', {
+	deliveryPk: integer('delivery_pk').notNull(),
+	n: integer('n').notNull(),
+}, (t) => [primaryKey({ columns: [t.deliveryPk, t.n] })])
+
+// Background tasks of the Svix-compatible API (endpoint.recover).
+export const svixTasks = sqliteTable('svix_tasks', {
+	id: text('id').primaryKey(),
+	task: text('task').notNull(),
+	status: text('status').notNull(),
+	data: text('data').notNull(),
+	updatedAt: integer('updated_at').notNull(),
+})

@@ -4,6 +4,9 @@ import type {
 } from './types'
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
+import type {
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+} from './svix-types'
 
 /** Pending jobs of one endpoint, for /metrics. */
 export interface BacklogRow {
@@ -199,6 +202,39 @@ export interface Store {
 	/** the flow's key; `fresh` is stored when it has none yet */
 	ensurePortalKey(flow: string, fresh: string, now: number): Promise<string>
 	replacePortalKey(flow: string, key: string, now: number): Promise<void>
+
+	// Svix-compatible API: applications, message rows, stored answers of POSTs
+	svixApps(): Promise<SvixAppRecord[]>
+	/** inserts or replaces the app (and stores the answer in the same transaction); uid_taken when another app has its uid */
+	svixSaveApp(app: SvixAppRecord, idem: SvixIdempotentAnswer | null): Promise<'ok' | 'uid_taken'>
+	/** removes the app and its endpoints, cancels its pending jobs; returns how many */
+	svixDeleteApp(id: string, now: number): Promise<number>
+	/** an API endpoint saved with the answer of the request that made it */
+	svixSaveEndpoint(flow: string, e: EndpointConfig, now: number, idem: SvixIdempotentAnswer | null): Promise<void>
+	/** the stored answer of `key` made at or after `since` */
+	svixAnswer(key: string, since: number): Promise<{ status: number; body: string } | null>
+	/** the event, its jobs, the message row and the answer in one transaction; the dispatcher hears of it on commit */
+	svixSendMessage(m: SvixNewMessage): Promise<SvixSendOutcome>
+	/** messages of an app by id, newest first (`below`) or oldest first (`above`) */
+	svixMessages(app: string, page: SvixPage): Promise<SvixMessageRecord[]>
+	/** by message id or eventId */
+	svixMessage(app: string, idOrEventId: string): Promise<SvixMessageRecord | null>
+	svixAttempts(app: string, filter: SvixAttemptFilter): Promise<SvixAttemptRecord[]>
+	/**
+	 * A manual try of a message to an endpoint: its job is due again now with a
+	 * fresh schedule; a job in flight or none at all gets a new job. The next
+	 * try of that job reads as manual.
+	 */
+	svixResend(app: string, msgId: string, endpoint: string, now: number): Promise<'missing' | 'queued'>
+	/** retention: answers made before `answersBefore`, and message rows and manual-try marks whose event or job is gone; returns rows removed */
+	svixPurge(answersBefore: number): Promise<number>
+	/** background tasks (recover), saved with the answer of the request that started them */
+	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null): Promise<void>
+	svixTask(id: string): Promise<SvixTaskRecord | null>
+	/** the event-type catalog, by name */
+	svixEventTypes(): Promise<SvixEventTypeRecord[]>
+	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null): Promise<void>
+	svixDeleteEventType(name: string): Promise<void>
 
 	/**
 	 * Runs `fn` only if no other instance on the same database runs the task of

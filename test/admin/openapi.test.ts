@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import openapiTS, { astToString } from 'openapi-typescript'
 import { startFixture, type Fixture } from './fixture'
 import { newAjv, type OpenApiDoc } from './support'
+import { svixRoutes } from '../../src/svix'
+import { svixDocPath } from '../../src/svix/openapi'
 
 let f: Fixture
 let doc: OpenApiDoc & { openapi: string; components: { securitySchemes: Record<string, unknown> } }
@@ -25,6 +27,9 @@ describe('/openapi.json', () => {
 		const served = new Set(f.gw.run.app.routes
 			.filter((r) => METHODS.includes(r.method.toLowerCase()) && !LEFT_OUT.some((re) => re.test(r.path)))
 			.map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:([^/]+)/g, '{$1}')}`))
+		// the Svix-compatible surface routes inside one catch-all route by its own table
+		for (const r of svixRoutes) served.add(`${r.method} ${svixDocPath(r)}`)
+		served.add('GET /api/v1/health')
 		const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`)))
 		expect([...served].filter((r) => !documented.has(r))).toEqual([])
 		expect([...documented].filter((r) => !served.has(r))).toEqual([])
@@ -33,7 +38,7 @@ describe('/openapi.json', () => {
 	})
 
 	test('tags every operation and gives it a summary, an id and its bearer scheme', () => {
-		expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['adminToken', 'ingestToken'])
+		expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['adminToken', 'ingestToken', 'svixToken'])
 		for (const [path, ops] of Object.entries(doc.paths)) {
 			for (const [method, op] of Object.entries(ops) as Array<[string, { tags?: string[]; summary?: string; operationId?: string; security?: unknown }]>) {
 				const where = `${method} ${path}`
@@ -42,6 +47,8 @@ describe('/openapi.json', () => {
 				const tag = op.tags![0]
 				if (path.startsWith('/admin/v1/')) expect({ where, security: op.security }).toEqual({ where, security: [{ adminToken: [] }] })
 				else if (path.startsWith('/v1/')) expect({ where, tag, security: op.security }).toEqual({ where, tag: 'ingest', security: [{ ingestToken: [] }] })
+				else if (path === '/api/v1/health') expect({ where, tag }).toEqual({ where, tag: 'svix' })
+				else if (path.startsWith('/api/v1/')) expect({ where, tag, security: op.security }).toEqual({ where, tag: 'svix', security: [{ svixToken: [] }] })
 				else expect({ where, tag }).toEqual({ where, tag: 'ops' })
 			}
 		}

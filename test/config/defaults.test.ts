@@ -22,6 +22,7 @@ describe('defaults', () => {
 			admin: { tokens: [] },
 			portal: { frameAncestors: "'none'" },
 			metrics: { token: '' },
+			svix: { tokens: [], endpointsPerApp: 50, whitelabelHeaders: false },
 			log: { level: 'info' },
 			limits: { endpointsPerFlow: 5, batchEvents: 500 },
 			delivery: {

@@ -6,6 +6,7 @@ import { endpointOut } from './endpoint'
 export const flowOut = z.object({
 	id: z.string(),
 	name: z.string(),
+	managedBy: z.enum(['config', 'svix']).describe('config: declared in YAML; svix: an application created through /api/v1'),
 	envelope: z.union([z.string(), z.object({ template: z.unknown() })]),
 	events: z.array(z.string()).nullable().describe('accepted event types; null = any'),
 	retrySchedule: z.array(z.string()).nullable(),

@@ -13,7 +13,7 @@ import type { AdminDeps } from '../deps'
 import { invalidRequest } from '../validate'
 import { endpointView, iso } from '../views'
 import { applyPatch, type EndpointPatch } from './endpoint-patch'
-import { conflict, findEndpoint, findFlow, managedByConfig, serial } from './lookup'
+import { conflict, findEndpoint, findFlow, managedByConfig, managedBySvix, serial } from './lookup'
 
 const locks = new WeakMap<Catalog, ReturnType<typeof serial>>()
 const locked = <T>(deps: AdminDeps, fn: () => Promise<T>): Promise<T> => {
@@ -46,6 +46,7 @@ function shownSecret(e: EndpointConfig, view: FlowView, sent: string | undefined
 export function createEndpoint(deps: AdminDeps, flowId: string, input: EndpointInput) {
 	return locked(deps, async () => {
 		const view = findFlow(deps, flowId)
+		if (view.flow.managedBy === 'svix') throw managedBySvix('add')
 		const now = deps.now()
 		const r = normalizeEndpoint(input, defaults(view), { managedBy: 'api', now, generateId: newEndpointId })
 		if ('issues' in r) throw invalidRequest(r.issues)
@@ -65,6 +66,7 @@ export function updateEndpoint(deps: AdminDeps, flowId: string, id: string, patc
 	return locked(deps, async () => {
 		const { view, endpoint } = findEndpoint(deps, flowId, id)
 		if (endpoint.managedBy === 'config') throw managedByConfig('change')
+		if (view.flow.managedBy === 'svix') throw managedBySvix('change')
 		if (patch.id != null && patch.id !== id) throw invalidRequest([{ path: ['id'], message: 'cannot be changed' }])
 		const now = deps.now()
 		const input = applyPatch(endpointToInput(endpoint), patch, endpoint)
@@ -110,8 +112,9 @@ export function setEnabled(deps: AdminDeps, flowId: string, id: string, enabled:
 
 export function rotateSecret(deps: AdminDeps, flowId: string, id: string, graceSeconds: number) {
 	return locked(deps, async () => {
-		const { endpoint } = findEndpoint(deps, flowId, id)
+		const { view, endpoint } = findEndpoint(deps, flowId, id)
 		if (endpoint.managedBy === 'config') throw managedByConfig('rotate the secret in')
+		if (view.flow.managedBy === 'svix') throw managedBySvix('rotate the secret of')
 		const { scheme, secret: old } = endpoint.signing
 		if (scheme === 'none' || old === null) throw conflict('no_secret', 'the endpoint signs with scheme none: there is no secret to rotate')
 		const now = deps.now()

@@ -13,12 +13,13 @@ function flowView(deps: AdminDeps, view: FlowView, counts: Array<{ flow: string;
 	return {
 		id: flow.id,
 		name: flow.name,
+		managedBy: flow.managedBy ?? 'config',
 		envelope: flow.envelope.kind === 'builtin' ? flow.envelope.name : { template: flow.envelope.template },
 		events: flow.events,
 		retrySchedule: flow.retryScheduleMs?.map(formatDuration) ?? null,
 		timeout: flow.timeoutMs === null ? null : formatDuration(flow.timeoutMs),
 		signing: flowSigningView(flow),
-		endpointLimit: deps.catalog.config.limits.endpointsPerFlow,
+		endpointLimit: flow.managedBy === 'svix' ? deps.catalog.config.svix.endpointsPerApp : deps.catalog.config.limits.endpointsPerFlow,
 		endpoints: view.endpoints.map((e) => endpointView(deps.catalog, flow.id, e)),
 		jobs,
 	}

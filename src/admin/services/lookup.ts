@@ -10,6 +10,10 @@ export const conflict = (code: string, message: string, extra: Record<string, un
 export const managedByConfig = (what: string) =>
 	conflict('managed_by_config', `endpoint is declared in the configuration file: ${what} it there`)
 
+/** Endpoints of a Svix application carry Svix's fields and limit: they change through /api/v1 only. */
+export const managedBySvix = (what: string) =>
+	conflict('managed_by_svix', `the flow is an application of the Svix-compatible API: ${what} the endpoint through /api/v1`)
+
 export function findFlow(deps: AdminDeps, flowId: string): FlowView {
 	const view = deps.catalog.flow(flowId)
 	if (!view) throw notFound('flow')

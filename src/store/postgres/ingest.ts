@@ -39,7 +39,7 @@ export async function ingest(sql: Q, flow: string, items: IngestItem[], now: num
 	}
 }
 
-async function applyAll(tx: Q, flow: string, all: IngestItem[], now: number): Promise<IngestedEvent[]> {
+export async function applyAll(tx: Q, flow: string, all: IngestItem[], now: number): Promise<IngestedEvent[]> {
 	const sessionIds = [...new Set(all.map((i) => i.event.sessionId).filter((id): id is string => id !== null))]
 	const sessions = new Map<string, string>()
 	if (sessionIds.length > 0) {

@@ -11,6 +11,8 @@ import { ingest } from './ingest'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
 import * as stats from './stats'
+import * as svix from './svix'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
 
 /** NOTIFY channel of new jobs; the payload is the instance that made them. */
 export const JOBS_CHANNEL = 'hookgate_jobs'
@@ -114,6 +116,27 @@ export class PostgresStore implements Store {
 	portalKey(flow: string) { return portalKeys.portalKey(this.sql, flow) }
 	ensurePortalKey(flow: string, fresh: string, now: number) { return portalKeys.ensurePortalKey(this.sql, flow, fresh, now) }
 	replacePortalKey(flow: string, key: string, now: number) { return portalKeys.replacePortalKey(this.sql, flow, key, now) }
+
+	svixApps() { return svix.apps(this.sql) }
+	svixSaveApp(a: SvixAppRecord, idem: SvixIdempotentAnswer | null) { return svix.saveApp(this.sql, a, idem) }
+	svixDeleteApp(id: string, now: number) { return svix.deleteApp(this.sql, id, now) }
+	svixSaveEndpoint(flow: string, e: EndpointConfig, now: number, idem: SvixIdempotentAnswer | null) { return svix.saveEndpoint(this.sql, flow, e, now, idem) }
+	svixAnswer(key: string, since: number) { return svix.answer(this.sql, key, since) }
+	async svixSendMessage(m: SvixNewMessage) {
+		const outcome = await svix.sendMessage(this.sql, m, { channel: JOBS_CHANNEL, payload: this.instanceId })
+		if (outcome.kind === 'sent') for (const l of this.listeners) { try { l([outcome.event]) } catch {} }
+		return outcome
+	}
+	svixMessages(app: string, page: SvixPage) { return svix.messages(this.sql, app, page) }
+	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
+	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number) { return svix.resend(this.sql, app, msgId, endpoint, now, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
+	svixPurge(answersBefore: number) { return svix.purge(this.sql, answersBefore) }
+	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { return svix.saveTask(this.sql, t, idem) }
+	svixTask(id: string) { return svix.task(this.sql, id) }
+	svixEventTypes() { return svix.eventTypes(this.sql) }
+	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { return svix.saveEventType(this.sql, t, idem) }
+	svixDeleteEventType(name: string) { return svix.deleteEventType(this.sql, name) }
 
 	/**
 	 * Leader for one run of a task (retention): a session advisory lock on a

@@ -19,6 +19,8 @@ import * as adminEvents from './admin-events'
 import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 import * as portalKeys from './portal-keys'
+import * as svix from './svix'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
 
 const LEAN_BODY = 1024
 const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
@@ -219,6 +221,31 @@ export class SqliteStore implements Store {
 		this.checkFault()
 		portalKeys.replacePortalKey(this.client, flow, key, now)
 	}
+
+	async svixApps() { return svix.apps(this.client) }
+	async svixSaveApp(a: SvixAppRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); return svix.saveApp(this.client, a, idem) }
+	async svixDeleteApp(id: string, now: number) { this.checkFault(); return svix.deleteApp(this.client, id, now) }
+	async svixSaveEndpoint(flow: string, e: EndpointConfig, now: number, idem: SvixIdempotentAnswer | null) {
+		this.checkFault()
+		svix.saveEndpoint(this.client, flow, e, now, idem)
+	}
+	async svixAnswer(key: string, since: number) { return svix.answer(this.client, key, since) }
+	// through the write queue like ingest, so the dispatcher hears of the jobs when they commit
+	svixSendMessage(m: SvixNewMessage) {
+		return this.writes.run(() => svix.sendMessage(this.client, this.ingestWrites, m), (outcome) => {
+			if (outcome.kind === 'sent') for (const l of this.listeners) l([outcome.event])
+		})
+	}
+	async svixMessages(app: string, page: SvixPage) { return svix.messages(this.client, app, page) }
+	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
+	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now)) }
+	async svixPurge(answersBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore)) }
+	async svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveTask(this.client, t, idem) }
+	async svixTask(id: string) { return svix.task(this.client, id) }
+	async svixEventTypes() { return svix.eventTypes(this.client) }
+	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
+	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }
 
 	async close() { this.closeFn() }
 }
