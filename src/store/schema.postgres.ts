@@ -111,3 +111,11 @@ export const heartbeat = pgTable('heartbeat', {
 	id: integer('id').primaryKey(),
 	at: ms('at').notNull(),
 })
+
+// Marks of operational signals (the last delivery.exhausted window of an
+// endpoint, a daily report sent): moved only by compare-and-set, so with
+// several instances on one database one of them sends each signal.
+export const opMarks = pgTable('op_marks', {
+	key: text('key').primaryKey(),
+	at: ms('at').notNull(),
+})

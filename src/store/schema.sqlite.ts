@@ -125,3 +125,11 @@ export const heartbeat = sqliteTable('heartbeat', {
 	id: integer('id').primaryKey(),
 	at: integer('at').notNull(),
 })
+
+// Marks of operational signals (the last delivery.exhausted window of an
+// endpoint, a daily report sent): moved only by compare-and-set, so with
+// several instances on one database one of them sends each signal.
+export const opMarks = sqliteTable('op_marks', {
+	key: text('key').primaryKey(),
+	at: integer('at').notNull(),
+})

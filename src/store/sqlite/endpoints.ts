@@ -12,7 +12,8 @@ const toState = (r: StateRow): EndpointStateRecord => ({
 	consecutiveFailures: r.consecutive_failures, failingSince: r.failing_since, updatedAt: r.updated_at,
 })
 
-export function allStates(client: Database): EndpointStateRecord[] {
+export function allStates(client: Database, flow?: string, endpoint?: string): EndpointStateRecord[] {
+	if (flow !== undefined) return (client.prepare('SELECT * FROM endpoint_state WHERE flow = ? AND endpoint = ?').all(flow, endpoint ?? '') as StateRow[]).map(toState)
 	return (client.prepare('SELECT * FROM endpoint_state').all() as StateRow[]).map(toState)
 }
 

@@ -8,6 +8,7 @@ import type { Harness, NewHarness } from './harness'
 import { ingestTests } from './ingest'
 import { portalTests } from './portal'
 import { queueTests } from './queue'
+import { signalsTests } from './signals'
 
 export function runConformance(driver: string, newHarness: NewHarness) {
 	describe(`${driver} store conformance`, () => {
@@ -19,5 +20,6 @@ export function runConformance(driver: string, newHarness: NewHarness) {
 		queueTests(harness)
 		adminTests(harness)
 		portalTests(harness)
+		signalsTests(harness)
 	})
 }

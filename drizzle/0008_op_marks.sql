@@ -1,0 +1,4 @@
+CREATE TABLE `op_marks` (
+	`key` text PRIMARY KEY NOT NULL,
+	`at` integer NOT NULL
+);
