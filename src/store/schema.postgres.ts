@@ -96,6 +96,8 @@ export const endpointState = pgTable('endpoint_state', {
 	disabledAt: ms('disabled_at'),
 	consecutiveFailures: integer('consecutive_failures').notNull().default(0),
 	failingSince: ms('failing_since'),
+	/** start of the failing or disabled episode an operator was told of; cleared by the first success (endpoint.recovered) */
+	episodeSince: ms('episode_since'),
 	updatedAt: ms('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
 

@@ -108,6 +108,8 @@ export const endpointState = sqliteTable('endpoint_state', {
 	disabledAt: integer('disabled_at'),
 	consecutiveFailures: integer('consecutive_failures').notNull().default(0),
 	failingSince: integer('failing_since'),
+	/** start of the failing or disabled episode an operator was told of; cleared by the first success (endpoint.recovered) */
+	episodeSince: integer('episode_since'),
 	updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
 

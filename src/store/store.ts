@@ -200,6 +200,8 @@ export interface Store {
 	/** storage.maxSize changed by a reload (0: no cap) */
 	setMaxSize(bytes: number): void
 	sizeBytes(): Promise<{ db: number; wal: number }>
+	/** how much of storage.maxSize is used (SQLite, which caps itself; maxBytes 0: no cap) */
+	usage?(): { usedBytes: number; maxBytes: number; ratio: number }
 	backlog(): Promise<BacklogRow[]>
 	/** retention, one short transaction per call: finished jobs changed before `before`, with their attempts */
 	purgeFinishedJobs(before: number, limit: number): Promise<{ jobs: number; attempts: number }>
