@@ -64,6 +64,6 @@ test('the report counts per endpoint the jobs failed in the last 24 h and those 
 	// two days on, the failures are out of the window; the held jobs still wait and are reported
 	offset += 48 * HOUR
 	expect(await gw.run.signals.runReport()).toBe(true)
-	const later = await waitFor(() => { const r = ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered'); return r.length > 1 && r[r.length - 1] }, 5000, 'the second report')
+	const later = await waitFor(() => { const r = ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered'); return r.length > 1 ? r[r.length - 1] : null }, 5000, 'the second report')
 	expect((later.data.endpoints as Array<Record<string, unknown>>).map((e) => [e.endpoint, e.failed, e.pendingOverAnHour])).toEqual([['held', 0, 3]])
 }, 30_000)
