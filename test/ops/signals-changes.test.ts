@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { receiver, type Receiver } from '../dispatch/loopback'
 import { startTestGateway, type TestGateway } from '../support/gateway'
 import { waitFor } from '../support/wait'
-import { admin, ofType, opsConfig, opsReceiver, received } from './signals-support'
+import { admin, eventually, ofType, opsConfig, opsReceiver, received } from './signals-support'
 
 let ops: Receiver
 let ok: Receiver
@@ -41,7 +41,7 @@ test('an endpoint created, changed and deleted through the admin API says so, by
 	expect((await admin(gw, 'DELETE', '/flows/shop/endpoints/z')).status).toBe(200)
 	// the operations flow's own endpoints are never reported on
 	expect((await admin(gw, 'POST', '/flows/ops/endpoints', { id: 'chat', url: `http://127.0.0.1:${ok.port}/chat`, signing: { scheme: 'none' } })).status).toBe(201)
-	const got = await waitFor(() => { const r = received(ops).filter((e) => e.data.endpoint === 'z'); return r.length >= 3 && r }, 5000, 'three events')
+	const got = await eventually(() => { const r = received(ops).filter((e) => e.data.endpoint === 'z'); return r.length >= 3 && r }, 5000, 'three events')
 	await Bun.sleep(200)
 	expect(got.map((e) => [e.type, e.data])).toEqual([
 		['endpoint.created', { flow: 'shop', endpoint: 'z', by: 'api' }],
@@ -61,7 +61,7 @@ test('a reload that changes the YAML\'s endpoints says created, updated, deleted
 	expect(next).not.toBe(text)
 	writeFileSync(gw.configPath, next)
 	expect(await gw.run.reload()).toEqual([])
-	const got = await waitFor(() => { const r = received(ops).slice(before); return r.length >= 4 && r }, 5000, 'four events')
+	const got = await eventually(() => { const r = received(ops).slice(before); return r.length >= 4 && r }, 5000, 'four events')
 	await Bun.sleep(200)
 	const seen = received(ops).slice(before).map((e) => [e.type, e.data.endpoint, e.data.by ?? e.data.reason]).sort()
 	expect(seen).toEqual([

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { closedPort, receiver, type Receiver } from '../dispatch/loopback'
 import { startTestGateway, type TestGateway } from '../support/gateway'
 import { waitFor } from '../support/wait'
-import { admin, ofType, opsConfig, opsReceiver, received } from './signals-support'
+import { admin, eventually, ofType, opsConfig, opsReceiver, received } from './signals-support'
 
 const HOUR = 3_600_000
 let offset = 0
@@ -49,7 +49,7 @@ test('the report counts per endpoint the jobs failed in the last 24 h and those 
 	expect(await gw.run.signals.runReport()).toBe(true)
 	// the same tick again (another instance, a second run): not sent twice
 	expect(await gw.run.signals.runReport()).toBe(false)
-	const reports = await waitFor(() => { const r = ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered'); return r.length > 0 && r }, 5000, 'the report')
+	const reports = await eventually(() => { const r = ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered'); return r.length > 0 && r }, 5000, 'the report')
 	await Bun.sleep(200)
 	expect(ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered')).toHaveLength(1)
 	const { data } = reports[0]
@@ -64,6 +64,6 @@ test('the report counts per endpoint the jobs failed in the last 24 h and those 
 	// two days on, the failures are out of the window; the held jobs still wait and are reported
 	offset += 48 * HOUR
 	expect(await gw.run.signals.runReport()).toBe(true)
-	const later = await waitFor(() => { const r = ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered'); return r.length > 1 ? r[r.length - 1] : null }, 5000, 'the second report')
+	const later = await eventually(() => { const r = ofType(received(ops, '/ops', { movedClock: true }), 'report.undelivered'); return r.length > 1 && r[r.length - 1] }, 5000, 'the second report')
 	expect((later.data.endpoints as Array<Record<string, unknown>>).map((e) => [e.endpoint, e.failed, e.pendingOverAnHour])).toEqual([['held', 0, 3]])
 }, 30_000)

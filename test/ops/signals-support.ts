@@ -64,3 +64,9 @@ export async function admin(gw: TestGateway, method: string, path: string, body?
 		body: body === undefined ? undefined : JSON.stringify(body),
 	})
 }
+
+/** waitFor for a value: the first truthy answer, typed without its falsy cases */
+export async function eventually<T>(check: () => T | null | false | undefined, timeoutMs: number, what: string): Promise<T> {
+	const { waitFor } = await import('../support/wait')
+	return (await waitFor(check, timeoutMs, what)) as T
+}
