@@ -117,11 +117,13 @@ test('an existing database gets its backlog counted once, when the migration run
 	let store = new SqliteStore({ path, synchronous: 'normal', maxSizeBytes: 0 })
 	for (let i = 0; i < 5; i++) await store.ingest('f1', [{ event: { id: `old${i}`, type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, endpoints: ['a', 'b'] }], 1000 + i)
 	await store.claim('f1', 'a', 2, 5000, 9000)
-	// back to the schema before the backlog migrations (table, then triggers), as a database made by an older hookgate
+	// back to the schema before the backlog migrations (table, then triggers), as a database made by an older hookgate:
+	// the later migrations (trace context, operational signals) undone too, since every migration after the last recorded one runs
 	for (const s of ['DROP TRIGGER backlog_insert', 'DROP TRIGGER backlog_leave', 'DROP TRIGGER backlog_enter', 'DROP TRIGGER backlog_delete',
 		'DROP TABLE backlog', 'DROP INDEX deliveries_pending_age',
-		'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT MAX(created_at) FROM __drizzle_migrations)',
-		'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT MAX(created_at) FROM __drizzle_migrations)']) store.client.exec(s)
+		'ALTER TABLE events DROP COLUMN trace_context', 'DROP TABLE op_marks', 'ALTER TABLE endpoint_state DROP COLUMN episode_since',
+		// 0000_init … 0004_lease_owner stay recorded
+		'DELETE FROM __drizzle_migrations WHERE created_at > (SELECT created_at FROM __drizzle_migrations ORDER BY created_at LIMIT 1 OFFSET 4)']) store.client.exec(s)
 	await store.close()
 	store = new SqliteStore({ path, synchronous: 'normal', maxSizeBytes: 0 })
 	try {
