@@ -121,8 +121,10 @@ export class OperationalSignals implements EndpointSignals {
 		this.track(this.emitter.emit('config.reload_refused', { errors }))
 	}
 
-	/** after ingest commits: is the store nearly full? */
-	written() { this.space.poke() }
+	/** after ingest commits: is the store nearly full? (measured only with a cap and somewhere to say it) */
+	written() {
+		if (this.deps.catalog.config.storage.maxSizeBytes > 0 && this.emitter.flow !== null) this.space.poke()
+	}
 
 	/** waits for events under way; the store must still be open */
 	async stop() {
