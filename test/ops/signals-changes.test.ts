@@ -51,6 +51,21 @@ test('an endpoint created, changed and deleted through the admin API says so, by
 	expect(received(ops).filter((e) => e.data.flow !== 'shop')).toEqual([])
 })
 
+test('an endpoint added through a portal link says so, by portal', async () => {
+	const minted = await admin(gw, 'POST', '/flows/shop/portal-links', { capabilities: ['manage_endpoints'] })
+	expect(minted.status).toBe(201)
+	const { token } = (await minted.json()) as { token: string }
+	const created = await fetch(`${gw.url}/admin/v1/flows/shop/endpoints`, {
+		method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ id: 'p', url: `http://127.0.0.1:${ok.port}/p`, signing: { scheme: 'none' } }),
+	})
+	expect(created.status).toBe(201)
+	const [e] = await eventually(() => { const r = received(ops).filter((x) => x.data.endpoint === 'p'); return r.length > 0 && r }, 5000, 'created by portal')
+	expect([e.type, e.data]).toEqual(['endpoint.created', { flow: 'shop', endpoint: 'p', by: 'portal' }])
+	expect((await admin(gw, 'DELETE', '/flows/shop/endpoints/p')).status).toBe(200)
+	await eventually(() => received(ops).filter((x) => x.data.endpoint === 'p').length === 2, 5000, 'deleted by api')
+})
+
 test('a reload that changes the YAML\'s endpoints says created, updated, deleted and disabled, by config; a refused one says why', async () => {
 	const before = received(ops).length
 	const text = readFileSync(gw.configPath, 'utf8')
