@@ -155,6 +155,19 @@ export class Catalog {
 		if ((before?.enabled ?? true) !== s.enabled) for (const l of this.listeners) l()
 	}
 
+	/**
+	 * Changes an endpoint's state under its row lock in the store (several
+	 * instances: no lost update, and one caller sees each transition); returns
+	 * the state before and after, as stored.
+	 */
+	async changeState(flow: string, endpoint: string, change: (s: EndpointStateRecord) => EndpointStateRecord | null) {
+		this.changes++
+		const r = await this.store.changeEndpointState(flow, endpoint, change)
+		this.states.set(key(flow, endpoint), r.after)
+		if (r.before.enabled !== r.after.enabled) for (const l of this.listeners) l()
+		return r
+	}
+
 	/** The YAML's `enabled: false` wins over any state set through the API. */
 	isEnabled(flow: string, e: EndpointConfig): boolean {
 		return e.enabled && this.state(flow, e.id).enabled

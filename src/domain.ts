@@ -133,6 +133,8 @@ export interface Config {
 	retention: { days: number; schedule: string }
 	/** otlp.endpoint '' = no tracing; otlp.headers go to the collector only (sensitive) */
 	tracing: { otlp: { endpoint: string; headers: Record<string, string> }; sampleRatio: number; propagate: boolean }
+	/** flow '' = no operational events; reportSchedule: cron (UTC) of report.undelivered */
+	operations: { flow: string; reportSchedule: string }
 	flows: FlowConfig[]
 }
 

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './ops/log'
 import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
 import { retentionTask } from './ops/retention-task'
+import { OperationalSignals } from './ops/signals'
 import { isUnavailable, openFailure } from './store/open'
 import { openStore } from './store/open-store'
 import { viewerRoutes } from './viewer/plugin'
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
 	signals?: boolean
 	/** span batching of the trace exporter (tests shorten its delay) */
 	tracing?: TracingTuning
+	/** operational events: delivery.exhausted at most once per endpoint this often (default a minute; tests shorten it) */
+	opsCoalesceMs?: number
 }
 
 export class ConfigError extends Error {
@@ -77,6 +80,8 @@ export interface Running {
 	tracing: Tracing | null
 	/** the scheduled purge; runNow() for an operator or a test */
 	retention: ReturnType<typeof retentionTask>
+	/** operational events into operations.flow; signals.runReport() for a test */
+	signals: OperationalSignals
 	/** SIGHUP: reload the YAML; returns the problems of a refused file */
 	reload(): Promise<string[]>
 	/** SIGTERM: stop accepting, let tries finish within the grace, close */
@@ -114,12 +119,15 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	const tracing = await startTracing(config.tracing, {
 		propagate: () => catalog.config.tracing.propagate, onDropped: (n) => metrics.tracingSpansDropped(n), log, now: Date.now, tuning: opts.tracing,
 	})
+	const signals = new OperationalSignals({ store, catalog, now, log, coalesceMs: opts.opsCoalesceMs })
 	const dispatcher = new Dispatcher({
 		store, catalog, now, random: opts.random ?? Math.random, log, resolver: opts.resolver, tracing,
 		get allow() { return allow },
 		onAttempt: (flow, endpoint, c, ids) => { metrics.attempt(flow, endpoint, c); logAttempt(log, flow, endpoint, c, ids) },
+		onHealth: (flow, endpoint, before, after, r) => signals.health(flow, endpoint, before, after, r),
+		onExhausted: (flow, endpoint) => signals.jobExhausted(flow, endpoint),
 	})
-	store.onCommitted((events) => { metrics.eventsCommitted(events); logAccepted(log, events) })
+	store.onCommitted((events) => { metrics.eventsCommitted(events); logAccepted(log, events); signals.written() })
 	let stopping = false
 
 	const refusal = () => stopping ? 'hookgate is shutting down' : store.refusal()
@@ -154,7 +162,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				maxBodyBytes: () => catalog.config.server.maxBodyBytes,
 				batchLimit: () => catalog.config.limits.batchEvents,
 			}),
-			adminApi({ store, catalog, dispatcher, now, log, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
+			adminApi({ store, catalog, dispatcher, now, log, signals, attempt: { get allow() { return allow }, resolver: opts.resolver, now } }),
 			svixApi({ store, catalog, now, log, maxBodyBytes: () => catalog.config.server.maxBodyBytes, notify: () => dispatcher.notify() }),
 			openapiDocs(svixDocs()),
 			viewerRoutes({ frameAncestors: () => catalog.config.portal.frameAncestors }),
@@ -173,21 +181,25 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${server.port}`
 	log.info({ url, db: opened.where, flows: config.flows.length, tracing: tracing !== null }, 'hookgate started')
 	// started once the port is bound, so a failed start leaves no timer behind
+	signals.start()
 	const retention = retentionTask({ store, now, log, days: () => catalog.config.retention.days, onResult: (r) => metrics.purgeDone(r) }, config.retention.schedule)
 
 	let stopped: Promise<void> | null = null
 	const running: Running = {
-		url, app, config, store, catalog, dispatcher, log, metrics, tracing, retention,
+		url, app, config, store, catalog, dispatcher, log, metrics, tracing, retention, signals,
 		async reload() {
 			const next = loadConfigFile(configPath, env, { check: (c) => catalog.conflicts(c) })
 			const problems = 'errors' in next ? next.errors : []
 			const tracingBefore = catalog.config.tracing
+			const before = catalog.config
 			if ('config' in next) catalog.replaceConfig(next.config)
 			if (problems.length > 0) {
 				metrics.reload(false)
 				log.error({ errors: problems }, 'configuration reload refused; the old configuration keeps running')
+				signals.reloadRefused(problems)
 				return problems
 			}
+			signals.reloaded(before, catalog.config)
 			metrics.reload(true)
 			allow = makeAllowList(catalog.config.delivery.allowPrivateNetworks)
 			store.setMaxSize(catalog.config.storage.maxSizeBytes)
@@ -213,7 +225,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 				// closes. A store that cannot write (a full disk) would keep finished
 				// tries waiting for ever: past the grace and a margin we close anyway, and
 				// those jobs, still marked in flight, are due again at the next start.
-				const settled = await within(Promise.all([dispatcher.stop(graceMs), retention.stop()]), graceMs + STOP_MARGIN_MS)
+				const settled = await within(Promise.all([dispatcher.stop(graceMs), retention.stop()]).then(() => signals.stop()), graceMs + STOP_MARGIN_MS)
 				if (!settled) log.error({ waitedMs: graceMs + STOP_MARGIN_MS }, 'the store could not record every finished try; those jobs are delivered again after the restart')
 				await server.stop(true)
 				// the last spans (the tries just finished) go out within what is left of the grace

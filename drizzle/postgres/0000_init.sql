@@ -43,6 +43,7 @@ CREATE TABLE "endpoint_state" (
 	"disabled_at" bigint,
 	"consecutive_failures" integer DEFAULT 0 NOT NULL,
 	"failing_since" bigint,
+	"episode_since" bigint,
 	"updated_at" bigint NOT NULL,
 	CONSTRAINT "endpoint_state_flow_endpoint_pk" PRIMARY KEY("flow","endpoint")
 );
@@ -73,6 +74,11 @@ CREATE TABLE "events" (
 --> statement-breakpoint
 CREATE TABLE "heartbeat" (
 	"id" integer PRIMARY KEY NOT NULL,
+	"at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "op_marks" (
+	"key" text PRIMARY KEY NOT NULL,
 	"at" bigint NOT NULL
 );
 --> statement-breakpoint

@@ -33,6 +33,9 @@ export const forbidden = (message = 'this token may not do that') => new HttpErr
 /** Requests whose portal token a route's declaration has let through. */
 const granted = new WeakSet<Request>()
 
+/** Who made a change, as operational events say it: a portal link or an admin token. */
+export const actor = (request: Request): 'api' | 'portal' => granted.has(request) ? 'portal' : 'api'
+
 interface RouteContext {
 	request: Request
 	params: Record<string, string | undefined>

@@ -74,6 +74,12 @@ export function loadConfigText(text: string, file: string, env: Env, opts: LoadO
 
 	const flows = checkFlows(isRecord(raw) ? raw : {}, opts.now ?? Date.now(), issues)
 
+	// operations.flow names a flow of this file; checked beside the flows so its line is found like any other
+	const opsFlow = config?.operations.flow ?? ''
+	if (flows && opsFlow !== '' && !flows.some((f) => f.id === opsFlow)) {
+		issues.push({ path: ['operations', 'flow'], message: `names no flow of this file: ${opsFlow}` })
+	}
+
 	for (const issue of issues) {
 		const path = formatPath(issue.path)
 		if (expansionFailed.has(path)) continue

@@ -149,5 +149,8 @@ export const rootSchema = z.strictObject({
 		.strictObject({ days: positiveInt.default(30), schedule: cronExpression.default('7 * * * *') })
 		.prefault({}),
 	tracing: tracingSchema.prefault({}),
+	operations: z
+		.strictObject({ flow: z.string().default(''), reportSchedule: cronExpression.default('0 8 * * *') })
+		.prefault({}),
 	flows: z.array(z.unknown()).min(1, 'must declare at least one flow'),
 })

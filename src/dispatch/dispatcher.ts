@@ -1,14 +1,14 @@
 import type { Catalog } from '../catalog'
 import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
-import type { ClaimedJob, Completion, IngestedEvent } from '../store/types'
+import type { ClaimedJob, Completion, EndpointStateRecord, IngestedEvent } from '../store/types'
 import { ClaimedBuffer } from './claimed'
 import { JumpDetector, type Jump } from './clock'
 import { CompletionWriter } from './completions'
 import { attemptDelivery, LEASE_MARGIN_MS, type AttemptDeps } from './deliver'
 import { DueHints } from './due'
 import { EventCache } from './event-cache'
-import { afterAttempt, verdict } from './health'
+import { afterAttempt, verdict, type AttemptResult } from './health'
 import { nextDelay } from './retry'
 import { planClaims, type Candidate } from './plan'
 import { TokenBucket } from './rate'
@@ -20,6 +20,10 @@ export interface DispatcherDeps extends AttemptDeps {
 	log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
 	/** observes every finished attempt (metrics) */
 	onAttempt?: (flow: string, endpoint: string, c: Completion, ids: { delivery: string; event: string }) => void
+	/** an endpoint's health changed (as decided under its row lock): operational events */
+	onHealth?: (flow: string, endpoint: string, before: EndpointStateRecord, after: EndpointStateRecord, r: AttemptResult) => void
+	/** a job ran out of tries, and that is written */
+	onExhausted?: (flow: string, endpoint: string) => void
 	/** a clock that never steps (tests inject one beside `now`); performance.now() by default */
 	monotonic?: () => number
 }
@@ -30,8 +34,8 @@ const STORE_RETRY_MS = 1000
 const RECLAIM_EVERY_MS = 60_000
 const CHUNK = 100
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
-/** a finished try on its way to the store: `hint` names its endpoint, `delayMs` its retry's delay */
-type PendingCompletion = Completion & { hint: string; delayMs: number }
+/** a finished try on its way to the store: `hint` names its endpoint, `delayMs` its retry's delay, `exhausted` a job out of tries */
+type PendingCompletion = Completion & { hint: string; delayMs: number; exhausted?: [string, string] }
 
 // Must hold: a job due at T starts by T + 1 s whenever the caps and the rate
 // limit leave a slot, whatever else happens in the process.
@@ -135,6 +139,7 @@ export class Dispatcher {
 		let retry = false
 		for (const c of batch) if (c.status === 'pending') { this.due.lower(c.hint, c.nextAttemptAt); retry = true }
 		if (retry) this.wake()
+		for (const c of batch) if (c.exhausted) this.deps.onExhausted?.(...c.exhausted)
 	}
 
 	private targets(): Array<{ flow: string; endpoint: EndpointConfig }> {
@@ -356,12 +361,26 @@ export class Dispatcher {
 		}))
 		const delayMs = v.status === 'pending' ? v.delayMs : 0
 		const c: PendingCompletion = { pk: job.pk, attempt: record, status: v.status, nextAttemptAt: now + delayMs, now, hint: key(job.flow, job.endpoint), delayMs }
-		const health = afterAttempt(catalog.state(job.flow, job.endpoint), result, now, cfg.disableAfterMs)
+		if (v.status === 'failed' && !job.test) c.exhausted = [job.flow, job.endpoint]
 		// a failed health write must not lose the try itself: that is recorded below either way
-		if (health.changed) await catalog.saveState(health.state).catch((err) => this.deps.log.error({ err: String(err) }, 'could not save endpoint health'))
-		if (health.disabled) this.deps.log.warn({ flow: job.flow, endpoint: job.endpoint, reason: health.disabled }, 'endpoint disabled')
+		await this.health(job.flow, job.endpoint, result, now).catch((err) => this.deps.log.error({ err: String(err) }, 'could not save endpoint health'))
 		this.deps.onAttempt?.(job.flow, job.endpoint, c, { delivery: job.id, event: event.id })
 		this.completions.push(c)
+	}
+
+	// The cached state says whether anything changes (most successes change
+	// nothing and write nothing); a change is decided again under the row's lock,
+	// where another instance's tries are counted too.
+	private async health(flow: string, endpoint: string, result: AttemptResult, now: number) {
+		const { catalog } = this.deps
+		const cfg = catalog.config.delivery
+		if (!afterAttempt(catalog.state(flow, endpoint), result, now, cfg.disableAfterMs, cfg.failingAfter).changed) return
+		const { before, after } = await catalog.changeState(flow, endpoint, (s) => {
+			const h = afterAttempt(s, result, now, cfg.disableAfterMs, cfg.failingAfter)
+			return h.changed ? h.state : null
+		})
+		if (before.enabled && !after.enabled) this.deps.log.warn({ flow, endpoint, reason: after.disabledReason }, 'endpoint disabled')
+		this.deps.onHealth?.(flow, endpoint, before, after, result)
 	}
 
 	/** Stops claiming, lets tries finish within graceMs, puts the rest back to pending. */

@@ -18,19 +18,24 @@ export interface HealthChange {
 }
 
 // What one attempt does to its endpoint's health. Pure: the dispatcher persists.
-export function afterAttempt(s: EndpointStateRecord, r: AttemptResult, now: number, disableAfterMs: number): HealthChange {
+// An episode (episodeSince) opens when health turns failing (`failingAfter`
+// failures in a row) or the endpoint is disabled, and the first success closes
+// it, even after an enable that reset the counts: that is endpoint.recovered.
+export function afterAttempt(s: EndpointStateRecord, r: AttemptResult, now: number, disableAfterMs: number, failingAfter = Infinity): HealthChange {
 	if (!r.ok && r.producerFault) return { state: s, changed: false, disabled: null }
+	const episode = s.episodeSince ?? null
 	if (r.ok) {
-		if (s.consecutiveFailures === 0 && s.failingSince === null) return { state: s, changed: false, disabled: null }
-		return { state: { ...s, consecutiveFailures: 0, failingSince: null, updatedAt: now }, changed: true, disabled: null }
+		if (s.consecutiveFailures === 0 && s.failingSince === null && episode === null) return { state: s, changed: false, disabled: null }
+		return { state: { ...s, consecutiveFailures: 0, failingSince: null, ...(episode !== null ? { episodeSince: null } : {}), updatedAt: now }, changed: true, disabled: null }
 	}
 	const failed = { ...s, consecutiveFailures: s.consecutiveFailures + 1, failingSince: s.failingSince ?? now, updatedAt: now }
+	if (episode === null && failed.consecutiveFailures >= failingAfter) failed.episodeSince = failed.failingSince
 	let reason: string | null = null
 	if (r.status === 410) reason = 'the receiver answered 410 Gone'
 	else if (r.errorClass === 'blocked') reason = `egress guard refused the address: ${r.errorMessage ?? 'blocked'}`
 	else if (now - failed.failingSince >= disableAfterMs) reason = `failing continuously since ${new Date(failed.failingSince).toISOString()}`
 	if (reason === null || !s.enabled) return { state: failed, changed: true, disabled: null }
-	return { state: { ...failed, enabled: false, disabledReason: reason, disabledAt: now }, changed: true, disabled: reason }
+	return { state: { ...failed, enabled: false, disabledReason: reason, disabledAt: now, episodeSince: failed.episodeSince ?? failed.failingSince }, changed: true, disabled: reason }
 }
 
 export type JobVerdict = { status: 'succeeded' | 'failed' } | { status: 'pending'; delayMs: number }

@@ -96,6 +96,8 @@ export const endpointState = pgTable('endpoint_state', {
 	disabledAt: ms('disabled_at'),
 	consecutiveFailures: integer('consecutive_failures').notNull().default(0),
 	failingSince: ms('failing_since'),
+	/** start of the failing or disabled episode an operator was told of; cleared by the first success (endpoint.recovered) */
+	episodeSince: ms('episode_since'),
 	updatedAt: ms('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
 
@@ -168,4 +170,12 @@ export const svixTasks = pgTable('svix_tasks', {
 	status: text('status').notNull(),
 	data: text('data').notNull(),
 	updatedAt: ms('updated_at').notNull(),
+})
+
+// Marks of operational signals (the last delivery.exhausted window of an
+// endpoint, a daily report sent): moved only by compare-and-set, so with
+// several instances on one database one of them sends each signal.
+export const opMarks = pgTable('op_marks', {
+	key: text('key').primaryKey(),
+	at: ms('at').notNull(),
 })

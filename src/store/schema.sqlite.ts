@@ -108,6 +108,8 @@ export const endpointState = sqliteTable('endpoint_state', {
 	disabledAt: integer('disabled_at'),
 	consecutiveFailures: integer('consecutive_failures').notNull().default(0),
 	failingSince: integer('failing_since'),
+	/** start of the failing or disabled episode an operator was told of; cleared by the first success (endpoint.recovered) */
+	episodeSince: integer('episode_since'),
 	updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
 
@@ -192,4 +194,12 @@ export const svixTasks = sqliteTable('svix_tasks', {
 	status: text('status').notNull(),
 	data: text('data').notNull(),
 	updatedAt: integer('updated_at').notNull(),
+})
+
+// Marks of operational signals (the last delivery.exhausted window of an
+// endpoint, a daily report sent): moved only by compare-and-set, so with
+// several instances on one database one of them sends each signal.
+export const opMarks = sqliteTable('op_marks', {
+	key: text('key').primaryKey(),
+	at: integer('at').notNull(),
 })

@@ -120,6 +120,26 @@ export interface StatsRows {
 	series: Array<{ flow: string; endpoint: string; bucket: number; succeeded: number; failed: number }>
 }
 
+/** delivery.exhausted: jobs of one endpoint that finished failed in a window */
+export interface FailedJobs {
+	count: number
+	/** the first `limit` job ids, oldest first */
+	ids: string[]
+	/** when the first of them failed; null when none */
+	since: number | null
+	lastError: { class: string; message: string; status: number | null } | null
+}
+
+/** report.undelivered: one endpoint with something to report */
+export interface UndeliveredRow {
+	flow: string
+	endpoint: string
+	failed: number
+	pendingOverAnHour: number
+	/** error classes of those jobs' last tries: class → count */
+	errors: Record<string, number>
+}
+
 /** The operations services use; one implementation per dialect. */
 export interface Store {
 	readonly dialect: 'sqlite' | 'postgres'
@@ -155,6 +175,23 @@ export interface Store {
 	apiEndpoints(): Promise<Array<{ flow: string; endpoint: EndpointConfig }>>
 	saveApiEndpoint(flow: string, e: EndpointConfig, now: number): Promise<void>
 	deleteApiEndpoint(flow: string, id: string, now: number): Promise<number>
+	/**
+	 * Reads, changes and writes one endpoint's state under its row lock, so no
+	 * instance's change is lost and each transition (healthy → failing,
+	 * enabled → disabled) is seen by exactly one caller. `change` returns null to
+	 * leave the row alone; it may run again (keep it pure).
+	 */
+	changeEndpointState(flow: string, endpoint: string, change: (s: EndpointStateRecord) => EndpointStateRecord | null): Promise<{ before: EndpointStateRecord; after: EndpointStateRecord }>
+
+	// operational signals
+	/** a mark's time, or null when it was never set */
+	mark(key: string): Promise<number | null>
+	/** compare-and-set: moves the mark from `expected` (null: absent) to `next`; true only for the one caller whose move took */
+	moveMark(key: string, expected: number | null, next: number): Promise<boolean>
+	/** non-test jobs of the endpoint that finished failed with updated_at in (after, upTo] */
+	failedJobs(flow: string, endpoint: string, after: number, upTo: number, limit: number): Promise<FailedJobs>
+	/** per endpoint: non-test jobs failed in (since, until] and jobs pending since before `pendingBefore`; endpoints with neither are left out */
+	undelivered(since: number, until: number, pendingBefore: number): Promise<UndeliveredRow[]>
 
 	// operations
 	/** a real write that commits (a heartbeat row): fails when the store cannot take writes */
@@ -166,6 +203,8 @@ export interface Store {
 	/** storage.maxSize changed by a reload (0: no cap) */
 	setMaxSize(bytes: number): void
 	sizeBytes(): Promise<{ db: number; wal: number }>
+	/** how much of storage.maxSize is used (SQLite, which caps itself; maxBytes 0: no cap) */
+	usage?(): { usedBytes: number; maxBytes: number; ratio: number }
 	backlog(): Promise<BacklogRow[]>
 	/** retention, one short transaction per call: finished jobs changed before `before`, with their attempts */
 	purgeFinishedJobs(before: number, limit: number): Promise<{ jobs: number; attempts: number }>

@@ -97,5 +97,7 @@ export interface EndpointStateRecord {
 	disabledAt: number | null
 	consecutiveFailures: number
 	failingSince: number | null
+	/** set when health turned failing or the endpoint was disabled; the first success clears it (absent: none) */
+	episodeSince?: number | null
 	updatedAt: number
 }

@@ -99,6 +99,8 @@ const cases: Array<[string, string, string, Record<string, string>?]> = [
 	['bad CIDR', `delivery:\n  allowPrivateNetworks: [127.0.0.0/8, 10.0.0.0/33]\n${flow()}`, 'c.yaml:2:39 delivery.allowPrivateNetworks[1]: must be a CIDR range'],
 	['allowPrivateNetworks neither bool nor list', `delivery:\n  allowPrivateNetworks: yes\n${flow()}`, 'c.yaml:2:25 delivery.allowPrivateNetworks: expected true, false or a list of CIDR ranges'],
 	['bad cron', `retention:\n  schedule: "61 * * * *"\n${flow()}`, 'c.yaml:2:13 retention.schedule: must be a cron expression'],
+	['operations.flow naming no flow', `operations:\n  flow: ops\n${flow()}`, 'c.yaml:2:9 operations.flow: names no flow of this file: ops'],
+	['bad operations.reportSchedule', `operations:\n  reportSchedule: "0 25 * * *"\n${flow()}`, 'c.yaml:2:19 operations.reportSchedule: must be a cron expression'],
 	['bad listen', `server:\n  listen: localhost\n${flow()}`, 'c.yaml:2:11 server.listen: must be host:port'],
 	['port out of range', `server:\n  listen: 127.0.0.1:70000\n${flow()}`, 'c.yaml:2:11 server.listen: must be host:port'],
 	['bad secret for standard-webhooks', flow().replace(WHSEC, 'not-a-whsec'), 'c.yaml:7:28 flows[0].endpoints[0].signing.secret: a standard-webhooks secret must start with whsec_'],

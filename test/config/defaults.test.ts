@@ -38,6 +38,7 @@ describe('defaults', () => {
 			},
 			retention: { days: 30, schedule: '7 * * * *' },
 			tracing: { otlp: { endpoint: '', headers: {} }, sampleRatio: 1, propagate: true },
+			operations: { flow: '', reportSchedule: '0 8 * * *' },
 			flows: [
 				{
 					id: 'main',

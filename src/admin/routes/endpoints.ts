@@ -1,4 +1,4 @@
-import { adminPlugin, grant } from '../access'
+import { actor, adminPlugin, grant } from '../access'
 import { adminBody } from '../auth'
 import type { AdminDeps } from '../deps'
 import { doc } from '../docs'
@@ -27,8 +27,8 @@ export function endpointRoutes(deps: AdminDeps) {
 				notFound: 'flow',
 			}),
 		})
-		.post('', async ({ params, body: raw, set }) => {
-			const created = await svc.createEndpoint(deps, params.flow, validateAsSent(m.endpointInput, raw))
+		.post('', async ({ params, body: raw, set, request }) => {
+			const created = await svc.createEndpoint(deps, params.flow, validateAsSent(m.endpointInput, raw), actor(request))
 			set.status = 201
 			return created
 		}, {
@@ -52,7 +52,7 @@ export function endpointRoutes(deps: AdminDeps) {
 				notFound: one,
 			}),
 		})
-		.patch('/:endpoint', ({ params, body: raw }) => svc.updateEndpoint(deps, params.flow, params.endpoint, validateAsSent(m.endpointPatch, raw)), {
+		.patch('/:endpoint', ({ params, body: raw, request }) => svc.updateEndpoint(deps, params.flow, params.endpoint, validateAsSent(m.endpointPatch, raw), actor(request)), {
 			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			parse: [body, 'json'],
@@ -64,7 +64,7 @@ export function endpointRoutes(deps: AdminDeps) {
 				notFound: one, conflicts: ['managed_by_config'],
 			}),
 		})
-		.delete('/:endpoint', ({ params }) => svc.deleteEndpoint(deps, params.flow, params.endpoint), {
+		.delete('/:endpoint', ({ params, request }) => svc.deleteEndpoint(deps, params.flow, params.endpoint, actor(request)), {
 			access: grant('manage_endpoints', 'path'),
 			query: noQuery,
 			detail: doc({

@@ -1,7 +1,7 @@
 // Endpoints through the admin API. API endpoints are validated by the same
 // normalizeEndpoint as the YAML loader and stored through the catalog; YAML
 // ones can only be switched and tested. Enabled/disabled is runtime state
-// (catalog.saveState), for both kinds.
+// (catalog.changeState), for both kinds.
 import { ulid } from 'ulid'
 import { endpointToInput } from '../../config/endpoint-input'
 import { normalizeEndpoint } from '../../config/endpoint'
@@ -9,7 +9,7 @@ import type { EndpointInput } from '../../config/schema'
 import type { Catalog, FlowView } from '../../catalog'
 import type { EndpointConfig } from '../../domain'
 import { generateSecret } from '../../signing/secret'
-import type { AdminDeps } from '../deps'
+import type { AdminDeps, ChangedBy } from '../deps'
 import { invalidRequest } from '../validate'
 import { endpointView, iso } from '../views'
 import { applyPatch, type EndpointPatch } from './endpoint-patch'
@@ -43,7 +43,7 @@ function shownSecret(e: EndpointConfig, view: FlowView, sent: string | undefined
 	return s
 }
 
-export function createEndpoint(deps: AdminDeps, flowId: string, input: EndpointInput) {
+export function createEndpoint(deps: AdminDeps, flowId: string, input: EndpointInput, by: ChangedBy = 'api') {
 	return locked(deps, async () => {
 		const view = findFlow(deps, flowId)
 		if (view.flow.managedBy === 'svix') throw managedBySvix('add')
@@ -57,12 +57,13 @@ export function createEndpoint(deps: AdminDeps, flowId: string, input: EndpointI
 		if (view.endpoints.some((e) => e.id === r.endpoint.id)) throw conflict('id_conflict', 'the flow already has an endpoint with this id')
 		const endpoint: EndpointConfig = { ...r.endpoint, enabled: true }
 		await deps.catalog.putApiEndpoint(flowId, endpoint, now)
-		if (input.enabled === false) await switchState(deps, flowId, endpoint.id, false, 'disabled when added', now)
+		deps.signals?.endpointChanged('created', flowId, endpoint.id, by)
+		if (input.enabled === false) await switchState(deps, flowId, endpoint.id, false, 'disabled when added', now, by)
 		return { ...endpointView(deps.catalog, flowId, endpoint), secret: shownSecret(endpoint, view, input.signing?.secret, null) }
 	})
 }
 
-export function updateEndpoint(deps: AdminDeps, flowId: string, id: string, patch: EndpointPatch) {
+export function updateEndpoint(deps: AdminDeps, flowId: string, id: string, patch: EndpointPatch, by: ChangedBy = 'api') {
 	return locked(deps, async () => {
 		const { view, endpoint } = findEndpoint(deps, flowId, id)
 		if (endpoint.managedBy === 'config') throw managedByConfig('change')
@@ -74,37 +75,42 @@ export function updateEndpoint(deps: AdminDeps, flowId: string, id: string, patc
 		if ('issues' in r) throw invalidRequest(r.issues)
 		const next: EndpointConfig = { ...r.endpoint, enabled: true }
 		await deps.catalog.putApiEndpoint(flowId, next, now)
-		if (patch.enabled != null) await switchState(deps, flowId, id, patch.enabled, null, now)
+		deps.signals?.endpointChanged('updated', flowId, id, by)
+		if (patch.enabled != null) await switchState(deps, flowId, id, patch.enabled, null, now, by)
 		const secret = shownSecret(next, view, patch.signing?.secret ?? undefined, endpoint.signing.secret)
 		return { ...endpointView(deps.catalog, flowId, next), ...(secret !== null ? { secret } : {}) }
 	})
 }
 
-export function deleteEndpoint(deps: AdminDeps, flowId: string, id: string) {
+export function deleteEndpoint(deps: AdminDeps, flowId: string, id: string, by: ChangedBy = 'api') {
 	return locked(deps, async () => {
 		const { endpoint } = findEndpoint(deps, flowId, id)
 		if (endpoint.managedBy === 'config') throw managedByConfig('remove')
 		const cancelledJobs = await deps.catalog.deleteApiEndpoint(flowId, id, deps.now())
+		deps.signals?.endpointChanged('deleted', flowId, id, by)
 		deps.log.info({ flow: flowId, endpoint: id, cancelledJobs }, 'endpoint deleted through the admin API')
 		return { flow: flowId, id, deleted: true as const, cancelledJobs }
 	})
 }
 
-async function switchState(deps: AdminDeps, flowId: string, id: string, enabled: boolean, reason: string | null, now: number) {
-	const s = deps.catalog.state(flowId, id)
-	await deps.catalog.saveState(enabled
+// Under the row's lock (several instances: one of two racing switches makes the
+// transition). The episode (episodeSince) stays open across an enable, so the
+// first success afterwards still says endpoint.recovered.
+async function switchState(deps: AdminDeps, flowId: string, id: string, enabled: boolean, reason: string | null, now: number, by: ChangedBy) {
+	const { before, after } = await deps.catalog.changeState(flowId, id, (s) => enabled
 		// a fresh start: an endpoint enabled after an automatic disable is not disabled again by its old failures
 		? { ...s, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null, updatedAt: now }
-		: { ...s, enabled: false, disabledReason: reason ?? 'disabled through the admin API', disabledAt: now, updatedAt: now })
+		: { ...s, enabled: false, disabledReason: reason ?? 'disabled through the admin API', disabledAt: now, episodeSince: s.episodeSince ?? now, updatedAt: now })
+	deps.signals?.stateChanged(flowId, id, before, after, by)
 	// its waiting jobs are due again
 	if (enabled) deps.dispatcher.notify()
 }
 
-export function setEnabled(deps: AdminDeps, flowId: string, id: string, enabled: boolean, reason: string | null) {
+export function setEnabled(deps: AdminDeps, flowId: string, id: string, enabled: boolean, reason: string | null, by: ChangedBy = 'api') {
 	return locked(deps, async () => {
 		const { endpoint } = findEndpoint(deps, flowId, id)
 		if (enabled && !endpoint.enabled) throw managedByConfig('enable')
-		await switchState(deps, flowId, id, enabled, reason, deps.now())
+		await switchState(deps, flowId, id, enabled, reason, deps.now(), by)
 		deps.log.info({ flow: flowId, endpoint: id, enabled, reason }, enabled ? 'endpoint enabled' : 'endpoint disabled')
 		return endpointView(deps.catalog, flowId, endpoint)
 	})

@@ -7,13 +7,13 @@ export async function allStates(sql: Q): Promise<EndpointStateRecord[]> {
 	return [...await sql`SELECT * FROM endpoint_state`].map(toState)
 }
 
-/** One upsert: the last writer wins the whole row, as in SQLite. */
+/** One upsert of the whole row: health goes through changeEndpointState, which calls this under the row's lock. */
 export async function saveState(sql: Q, s: EndpointStateRecord) {
-	await sql`INSERT INTO endpoint_state (flow, endpoint, enabled, disabled_reason, disabled_at, consecutive_failures, failing_since, updated_at)
-		VALUES (${s.flow}, ${s.endpoint}, ${s.enabled}, ${s.disabledReason}, ${s.disabledAt}, ${s.consecutiveFailures}, ${s.failingSince}, ${s.updatedAt})
+	await sql`INSERT INTO endpoint_state (flow, endpoint, enabled, disabled_reason, disabled_at, consecutive_failures, failing_since, episode_since, updated_at)
+		VALUES (${s.flow}, ${s.endpoint}, ${s.enabled}, ${s.disabledReason}, ${s.disabledAt}, ${s.consecutiveFailures}, ${s.failingSince}, ${s.episodeSince ?? null}, ${s.updatedAt})
 		ON CONFLICT (flow, endpoint) DO UPDATE SET enabled = excluded.enabled, disabled_reason = excluded.disabled_reason,
 			disabled_at = excluded.disabled_at, consecutive_failures = excluded.consecutive_failures,
-			failing_since = excluded.failing_since, updated_at = excluded.updated_at`
+			failing_since = excluded.failing_since, episode_since = excluded.episode_since, updated_at = excluded.updated_at`
 }
 
 export async function apiEndpoints(sql: Q): Promise<Array<{ flow: string; endpoint: EndpointConfig }>> {

@@ -45,7 +45,7 @@ export const toAttempt = (r: Row): AttemptRecord => ({
 
 export const toState = (r: Row): EndpointStateRecord => ({
 	flow: r.flow as string, endpoint: r.endpoint as string, enabled: r.enabled as boolean, disabledReason: r.disabled_reason as string | null,
-	disabledAt: numOrNull(r.disabled_at), consecutiveFailures: num(r.consecutive_failures), failingSince: numOrNull(r.failing_since),
+	disabledAt: numOrNull(r.disabled_at), consecutiveFailures: num(r.consecutive_failures), failingSince: numOrNull(r.failing_since), episodeSince: numOrNull(r.episode_since),
 	updatedAt: num(r.updated_at),
 })
 

@@ -7,6 +7,7 @@ import type { Completion, EndpointStateRecord, IngestedEvent, IngestItem } from 
 import * as admin from './admin'
 import * as queue from './dispatch'
 import * as endpoints from './endpoints'
+import * as signals from './signals'
 import { ingest } from './ingest'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
@@ -78,6 +79,11 @@ export class PostgresStore implements Store {
 	apiEndpoints() { return endpoints.apiEndpoints(this.sql) }
 	saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { return endpoints.saveApiEndpoint(this.sql, flow, e, now) }
 	deleteApiEndpoint(flow: string, id: string, now: number) { return endpoints.deleteApiEndpoint(this.sql, flow, id, now) }
+	changeEndpointState(flow: string, endpoint: string, change: Parameters<typeof signals.changeState>[3]) { return signals.changeState(this.sql, flow, endpoint, change) }
+	mark(key: string) { return signals.mark(this.sql, key) }
+	moveMark(key: string, expected: number | null, next: number) { return signals.moveMark(this.sql, key, expected, next) }
+	failedJobs(flow: string, endpoint: string, after: number, upTo: number, limit: number) { return signals.failedJobs(this.sql, flow, endpoint, after, upTo, limit) }
+	undelivered(since: number, until: number, pendingBefore: number) { return signals.undelivered(this.sql, since, until, pendingBefore) }
 
 	/** A real write that commits: fails while the database cannot take writes (down, read-only, out of connections, disk full). */
 	async probeWrite() {

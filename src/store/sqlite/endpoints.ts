@@ -4,25 +4,26 @@ import type { EndpointStateRecord } from '../types'
 
 interface StateRow {
 	flow: string; endpoint: string; enabled: number; disabled_reason: string | null; disabled_at: number | null
-	consecutive_failures: number; failing_since: number | null; updated_at: number
+	consecutive_failures: number; failing_since: number | null; episode_since: number | null; updated_at: number
 }
 
 const toState = (r: StateRow): EndpointStateRecord => ({
 	flow: r.flow, endpoint: r.endpoint, enabled: r.enabled === 1, disabledReason: r.disabled_reason, disabledAt: r.disabled_at,
-	consecutiveFailures: r.consecutive_failures, failingSince: r.failing_since, updatedAt: r.updated_at,
+	consecutiveFailures: r.consecutive_failures, failingSince: r.failing_since, episodeSince: r.episode_since, updatedAt: r.updated_at,
 })
 
-export function allStates(client: Database): EndpointStateRecord[] {
+export function allStates(client: Database, flow?: string, endpoint?: string): EndpointStateRecord[] {
+	if (flow !== undefined) return (client.prepare('SELECT * FROM endpoint_state WHERE flow = ? AND endpoint = ?').all(flow, endpoint ?? '') as StateRow[]).map(toState)
 	return (client.prepare('SELECT * FROM endpoint_state').all() as StateRow[]).map(toState)
 }
 
 export function saveState(client: Database, s: EndpointStateRecord) {
-	client.prepare(`INSERT INTO endpoint_state (flow, endpoint, enabled, disabled_reason, disabled_at, consecutive_failures, failing_since, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	client.prepare(`INSERT INTO endpoint_state (flow, endpoint, enabled, disabled_reason, disabled_at, consecutive_failures, failing_since, episode_since, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (flow, endpoint) DO UPDATE SET enabled = excluded.enabled, disabled_reason = excluded.disabled_reason,
 			disabled_at = excluded.disabled_at, consecutive_failures = excluded.consecutive_failures,
-			failing_since = excluded.failing_since, updated_at = excluded.updated_at`)
-		.run(s.flow, s.endpoint, s.enabled ? 1 : 0, s.disabledReason, s.disabledAt, s.consecutiveFailures, s.failingSince, s.updatedAt)
+			failing_since = excluded.failing_since, episode_since = excluded.episode_since, updated_at = excluded.updated_at`)
+		.run(s.flow, s.endpoint, s.enabled ? 1 : 0, s.disabledReason, s.disabledAt, s.consecutiveFailures, s.failingSince, s.episodeSince ?? null, s.updatedAt)
 }
 
 export function deleteState(client: Database, flow: string, endpoint: string) {

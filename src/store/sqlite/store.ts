@@ -6,6 +6,7 @@ import type { CreateSessionOutcome, EventCursor, Store } from '../store'
 import { STORE_FULL, type Completion, type IngestedEvent, type IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
 import * as endpoints from './endpoints'
+import * as signals from './signals'
 import { OpsQueries } from './ops'
 import { IngestWrites } from './ingest'
 import { WriteQueue } from './write-queue'
@@ -122,6 +123,11 @@ export class SqliteStore implements Store {
 	async apiEndpoints() { return endpoints.apiEndpoints(this.client) }
 	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { this.checkFiles(); endpoints.saveApiEndpoint(this.client, flow, e, now) }
 	async deleteApiEndpoint(flow: string, id: string, now: number) { this.checkFiles(); return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
+	async changeEndpointState(flow: string, endpoint: string, change: Parameters<typeof signals.changeState>[3]) { this.checkFiles(); return signals.changeState(this.client, flow, endpoint, change) }
+	async mark(key: string) { return this.read(() => signals.mark(this.client, key)) }
+	async moveMark(key: string, expected: number | null, next: number) { this.checkFiles(); return signals.moveMark(this.client, key, expected, next) }
+	async failedJobs(flow: string, endpoint: string, after: number, upTo: number, limit: number) { return this.read(() => signals.failedJobs(this.client, flow, endpoint, after, upTo, limit)) }
+	async undelivered(since: number, until: number, pendingBefore: number) { return this.read(() => signals.undelivered(this.client, since, until, pendingBefore)) }
 
 	// Through the write queue, so it meets what ingest meets: a full disk, a
 	// read-only or deleted file, a fault.

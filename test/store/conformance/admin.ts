@@ -96,7 +96,7 @@ export function adminTests(harness: () => Harness) {
 			const state = { flow, endpoint: 'api1', enabled: false, disabledReason: 'failing', disabledAt: 900, consecutiveFailures: 3, failingSince: 800, updatedAt: 1000 }
 			await store.saveEndpointState(state)
 			await store.saveEndpointState({ ...state, consecutiveFailures: 4 })
-			expect((await peer.endpointStates()).filter((s) => s.flow === flow)).toEqual([{ ...state, consecutiveFailures: 4 }])
+			expect((await peer.endpointStates()).filter((s) => s.flow === flow)).toEqual([{ ...state, consecutiveFailures: 4, episodeSince: null }])
 			await ingestMany(store, flow, 3, ['api1'], 1000)
 			expect(await store.deleteApiEndpoint(flow, 'api1', 2000)).toBe(3)
 			expect((await store.apiEndpoints()).filter((r) => r.flow === flow)).toEqual([])

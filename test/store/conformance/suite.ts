@@ -9,6 +9,7 @@ import { ingestTests } from './ingest'
 import { portalTests } from './portal'
 import { queueTests } from './queue'
 import { svixTests } from './svix'
+import { signalsTests } from './signals'
 
 export function runConformance(driver: string, newHarness: NewHarness) {
 	describe(`${driver} store conformance`, () => {
@@ -21,5 +22,6 @@ export function runConformance(driver: string, newHarness: NewHarness) {
 		adminTests(harness)
 		portalTests(harness)
 		svixTests(harness)
+		signalsTests(harness)
 	})
 }
