@@ -396,6 +396,8 @@ describe('list filters', () => {
 		const app = await h.svix.application.create({ name: 'Filters' })
 		await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/filters` })
 		const a = await h.svix.message.create(app.id, { eventType: 'f.one', payload: {}, channels: ['eu'], tags: ['x'] })
+		// `before` is strict: a message made in the same millisecond as `mid` is not before it
+		await Bun.sleep(5)
 		const mid = new Date()
 		await Bun.sleep(5)
 		const b = await h.svix.message.create(app.id, { eventType: 'f.two', payload: {} })
