@@ -28,6 +28,8 @@ export interface DispatcherDeps extends AttemptDeps {
 export const SWEEP_MS = 500
 const STORE_RETRY_MS = 1000
 const RECLAIM_EVERY_MS = 60_000
+/** An endpoint whose claim came back short while jobs were due is held by others (shared caps, another instance's claim): look again this soon. */
+const HELD_RETRY_MS = 100
 const CHUNK = 100
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
 /** a finished try on its way to the store: `hint` names its endpoint, `delayMs` its retry's delay */
@@ -72,6 +74,8 @@ export class Dispatcher {
 	private buckets = new Map<string, TokenBucket>()
 	/** each endpoint's next due time as far as this process knows: a hint, see due.ts */
 	private due = new DueHints()
+	/** endpoints whose last claim was cut short by caps held with other instances: a finished try here frees a slot there */
+	private heldBack = new Set<string>()
 	lastLoopAt = 0
 	private mono: () => number
 	private lastReclaim: number
@@ -133,7 +137,11 @@ export class Dispatcher {
 	/** Finished tries are in the store: a retry is pending now, where a pass can see it. */
 	private written(batch: PendingCompletion[]) {
 		let retry = false
-		for (const c of batch) if (c.status === 'pending') { this.due.lower(c.hint, c.nextAttemptAt); retry = true }
+		for (const c of batch) {
+			if (c.status === 'pending') { this.due.lower(c.hint, c.nextAttemptAt); retry = true }
+			// the try no longer counts against the endpoint's shared cap now that it is written
+			else if (this.heldBack.delete(c.hint)) { this.due.lower(c.hint, c.now); retry = true }
+		}
 		if (retry) this.wake()
 	}
 
@@ -198,7 +206,9 @@ export class Dispatcher {
 			}
 			const { plans, earliest: planned, starved } = this.plan(targets, rotate, now, mono)
 			// every claim of this pass goes into one transaction (the store's write queue)
-			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
+			// the caps go with the claim: a store shared by several instances holds them for all together
+			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease, undefined,
+				{ cap: this.deps.catalog.concurrency(p.endpoint), rate: p.endpoint.rateLimit ?? null })))
 			let earliest = planned
 			let unused = 0
 			for (let i = 0; i < plans.length; i++) {
@@ -215,8 +225,16 @@ export class Dispatcher {
 					earliest = now
 				} else {
 					const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
-					this.due.settle(ticket, k, due)
-					if (due !== null) earliest = Math.min(earliest, due)
+					if (due !== null && due <= now) {
+						// due but not given: other instances hold the endpoint's shared slots or tokens (or just locked
+						// these rows); retrying at once would spin, so look again shortly or when a try here is written
+						this.heldBack.add(k)
+						this.due.settle(ticket, k, now + HELD_RETRY_MS)
+						earliest = Math.min(earliest, now + HELD_RETRY_MS)
+					} else {
+						this.due.settle(ticket, k, due)
+						if (due !== null) earliest = Math.min(earliest, due)
+					}
 				}
 			}
 			// slots planned for an endpoint with less to do than its share go to the others at once

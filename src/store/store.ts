@@ -1,6 +1,6 @@
 import type { EndpointConfig, StoredEvent } from '../domain'
 import type {
-	ClaimedJob, Completion, EndpointStateRecord, IngestedEvent, IngestItem, IngestOutcome, SessionRecord,
+	ClaimedJob, ClaimLimits, Completion, EndpointStateRecord, IngestedEvent, IngestItem, IngestOutcome, SessionRecord,
 } from './types'
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
@@ -130,7 +130,7 @@ export interface Store {
 
 	// dispatch. `owner` names the instance holding a lease (default: this store's
 	// own); completing, releasing and extending touch only rows it still holds.
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string): Promise<ClaimedJob[]>
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string, limits?: ClaimLimits): Promise<ClaimedJob[]>
 	nextDue(flow: string, endpoint: string): Promise<number | null>
 	/** nextDue of each [flow, endpoint], in order: the dispatcher's once-a-second sweep */
 	nextDueAll(targets: Array<[string, string]>): Promise<Array<number | null>>

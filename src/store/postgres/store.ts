@@ -3,13 +3,14 @@ import { hostname } from 'node:os'
 import type { EndpointConfig } from '../../domain'
 import { sameJson } from '../../json'
 import type { BulkReplayFilter, EventCursor, EventFilter, JobFilter, Page, StatsQuery, Store, TestJobInput } from '../store'
-import type { Completion, EndpointStateRecord, IngestedEvent, IngestItem } from '../types'
+import type { ClaimLimits, Completion, EndpointStateRecord, IngestedEvent, IngestItem } from '../types'
 import * as admin from './admin'
 import * as queue from './dispatch'
 import * as endpoints from './endpoints'
 import { ingest } from './ingest'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
+import { claimWithin } from './shared-limits'
 import * as stats from './stats'
 
 /** NOTIFY channel of new jobs; the payload is the instance that made them. */
@@ -56,7 +57,8 @@ export class PostgresStore implements Store {
 		return endpoints.updateSession(this.sql, flow, id, apply, now)
 	}
 
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner = this.instanceId) {
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner = this.instanceId, limits?: ClaimLimits) {
+		if (limits) return claimWithin(this.sql, flow, endpoint, limit, now, leaseUntil, owner, limits)
 		return queue.claim(this.sql, flow, endpoint, limit, now, leaseUntil, owner)
 	}
 	nextDue(flow: string, endpoint: string) { return queue.nextDue(this.sql, flow, endpoint) }
