@@ -27,7 +27,12 @@ export interface DispatcherDeps extends AttemptDeps {
 /** Every enabled endpoint's due time is read from the store at least this often, and the loop sleeps no longer. */
 export const SWEEP_MS = 500
 const STORE_RETRY_MS = 1000
-const RECLAIM_EVERY_MS = 60_000
+/**
+ * Leases that ran out are looked for this often: on a shared database that is
+ * how a dead instance's jobs come back, so it must be soon; the statement
+ * reads only rows in flight (few, indexed by status), so it is cheap.
+ */
+export const RECLAIM_EVERY_MS = 5_000
 /** An endpoint whose claim came back short while jobs were due is held by others (shared caps, another instance's claim): look again this soon. */
 const HELD_RETRY_MS = 100
 const CHUNK = 100
@@ -194,7 +199,11 @@ export class Dispatcher {
 		if (mono - this.lastReclaim >= RECLAIM_EVERY_MS) {
 			// a job whose lease ran out was lost by whoever claimed it (a try that died): due again
 			this.lastReclaim = mono
-			if (await this.deps.store.reclaimExpired(now) > 0) this.due.forget()
+			const reclaimed = await this.deps.store.reclaimExpired(now)
+			if (reclaimed > 0) {
+				this.deps.log.warn({ reclaimed }, 'jobs whose lease ran out are due again')
+				this.due.forget()
+			}
 		}
 		const ticket = this.due.begin()
 		try {
