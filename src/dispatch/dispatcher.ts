@@ -84,6 +84,8 @@ export class Dispatcher {
 	lastLoopAt = 0
 	private mono: () => number
 	private lastReclaim: number
+	/** a store call failed: jobs may be ours in the store without being in hand (a claim whose answer was lost) */
+	private lostAnswers = false
 	private lastSweep = -Infinity
 	private clock: JumpDetector
 	private steps: Jump[] = []
@@ -174,6 +176,7 @@ export class Dispatcher {
 				// a store that cannot write (disk full, a fault) or anything unforeseen must not stop delivery
 				// for good: the loop is the only thing that starts tries, so it goes on, a second later
 				this.deps.log.error({ err: String(err) }, 'dispatcher pass failed; trying again in a second')
+				this.lostAnswers = true
 				this.due.forget()
 				earliest = this.deps.now() + STORE_RETRY_MS
 			}
@@ -199,6 +202,17 @@ export class Dispatcher {
 		if (mono - this.lastReclaim >= RECLAIM_EVERY_MS) {
 			// a job whose lease ran out was lost by whoever claimed it (a try that died): due again
 			this.lastReclaim = mono
+			if (this.lostAnswers) {
+				// here, between claims (a pass awaits its own), so nothing claimed is on its way in; what is
+				// ours in the store and not in hand goes back now rather than when its lease runs out
+				this.lostAnswers = false
+				const held = [...this.ready.pks(), ...this.inflightJobs.keys(), ...this.completions.held()]
+				const released = await this.deps.store.releaseUnheld(held, now)
+				if (released > 0) {
+					this.deps.log.warn({ released }, 'jobs claimed when the store\'s answer was lost are due again')
+					this.due.forget()
+				}
+			}
 			const reclaimed = await this.deps.store.reclaimExpired(now)
 			if (reclaimed > 0) {
 				this.deps.log.warn({ reclaimed }, 'jobs whose lease ran out are due again')
@@ -341,6 +355,7 @@ export class Dispatcher {
 		if (k === undefined) this.due.forget()
 		else this.due.forgetOne(k)
 		if (queue.length > 0) this.deps.store.release(queue.map((r) => r.job.pk), this.deps.now()).catch((err) => {
+			this.lostAnswers = true
 			this.deps.log.error({ err: String(err) }, 'could not put claimed jobs back; they are due again after their lease')
 		})
 	}
@@ -349,7 +364,8 @@ export class Dispatcher {
 		this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1)
 		this.inflightTotal++
 		const p = this.run(job, event).catch((err) => {
-			// the job stays in flight until its lease runs out; then a pass takes it back
+			// the job stays ours in the store (a release that failed): the next look for lost answers puts it back
+			this.lostAnswers = true
 			this.deps.log.error({ err: String(err), delivery: job.id }, 'a try ended in an unexpected error')
 		}).finally(() => {
 			this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)

@@ -141,6 +141,8 @@ export interface Store {
 	/** start-up: jobs this owner left in flight go back to pending (SQLite without an owner: every one, its lock file makes them ours) */
 	recoverInFlight(now: number, owner?: string): Promise<number>
 	release(pks: number[], now: number, owner?: string): Promise<void>
+	/** after a lost store answer: jobs the owner holds in the store but not in hand (`held`) go back to pending; returns how many */
+	releaseUnheld(held: number[], now: number, owner?: string): Promise<number>
 	/** moves the lease end of jobs the owner still holds; returns how many */
 	extendLease(pks: number[], leaseUntil: number, owner?: string): Promise<number>
 	/** jobs in flight whose lease ran out go back to pending, due now; returns how many */

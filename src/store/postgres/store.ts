@@ -70,6 +70,7 @@ export class PostgresStore implements Store {
 	complete(items: Completion[]) { return queue.complete(this.sql, items, this.instanceId) }
 	recoverInFlight(now: number, owner = this.instanceId) { return queue.recoverInFlight(this.sql, now, owner) }
 	release(pks: number[], now: number, owner = this.instanceId) { return queue.release(this.sql, pks, now, owner) }
+	releaseUnheld(held: number[], now: number, owner = this.instanceId) { return queue.releaseUnheld(this.sql, held, now, owner) }
 	extendLease(pks: number[], leaseUntil: number, owner = this.instanceId) { return queue.extendLease(this.sql, pks, leaseUntil, owner) }
 	reclaimExpired(now: number) { return queue.reclaimExpired(this.sql, now) }
 
