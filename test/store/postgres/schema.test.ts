@@ -87,3 +87,10 @@ test('claims with shared limits: instances claiming at once never hold more than
 	await Bun.sleep(450)
 	expect((await claimAll('y', { cap: 100, rate: 5 })).flat().length).toBeGreaterThanOrEqual(1)
 })
+
+test('putting back jobs not in hand leaves a test job alone: the admin request sends it, no dispatcher', async () => {
+	const [a] = stores
+	const t = await a.insertTestJob({ flow: 'tj', endpoint: 'x', event: { id: 'tj', type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, now: 1000, leaseUntil: 60_000 })
+	await a.releaseUnheld([], 2000)
+	expect([...await a.sql`SELECT status, owner FROM deliveries WHERE pk = ${t!.job.pk}`]).toEqual([{ status: 'delivering', owner: 'A' }])
+})
