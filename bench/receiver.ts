@@ -3,12 +3,14 @@
 // never reads the body, counts what it got and, when asked, records when each
 // event id arrived. GET /_stats and GET /_arrivals are for the bench runner.
 //
-// argv[2]: JSON {status?: number, record?: boolean, failRate?: number}. A share
+// argv[2]: JSON {status?: number, record?: boolean, failRate?: number, delayMs?: number}. A share
 // `failRate` of the POSTs (chosen at random) is answered 503 and not recorded,
-// like a receiver that fails now and then. Prints {"port": N} when ready.
+// like a receiver that fails now and then; `delayMs` holds every answer that
+// long, like a receiver doing real work. Prints {"port": N} when ready.
 import { clock } from './lib/clock'
 
-const opts = JSON.parse(process.argv[2] ?? '{}') as { status?: number; record?: boolean; failRate?: number }
+const opts = JSON.parse(process.argv[2] ?? '{}') as { status?: number; record?: boolean; failRate?: number; delayMs?: number }
+const delayMs = opts.delayMs ?? 0
 const status = opts.status ?? 200
 const record = opts.record ?? false
 const failRate = opts.failRate ?? 0
@@ -37,7 +39,7 @@ const server = Bun.serve({
 				ids.push(req.headers.get('webhook-id') ?? '')
 				times.push(t)
 			}
-			return new Response('ok', { status })
+			return delayMs > 0 ? Bun.sleep(delayMs).then(() => new Response('ok', { status })) : new Response('ok', { status })
 		}
 		const path = new URL(req.url).pathname
 		if (path === '/_stats') {

@@ -2,7 +2,7 @@
 // baselines measured in the same run. Prints one table, writes
 // bench/results/latest.json. `make` builds dist/hookgate first; this never does.
 //
-//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge viewer postgres memory scrape sweep tracing)
+//   bun bench/run.ts [--smoke] [--only NAME,NAME]   (NAME: baselines ingest e2e drain latency idle claim storm purge viewer postgres scale memory scrape sweep tracing)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +14,7 @@ import { idle } from './figures/idle'
 import { ingest } from './figures/ingest'
 import { latency } from './figures/latency'
 import { postgres } from './figures/postgres'
+import { scale } from './figures/scale'
 import { memory } from './figures/memory'
 import { purge } from './figures/purge'
 import { scrape } from './figures/scrape'
@@ -29,7 +30,7 @@ import { compute, FIGURES, table } from './lib/report'
 
 const STEPS: Record<string, (ctx: Context) => Promise<void>> = {
 	baselines: async (ctx) => { await httpBaseline(ctx); await sqliteBaseline(ctx) },
-	ingest, e2e, drain, latency, idle, claim, storm, purge, viewer, postgres, memory, scrape, sweep, tracing,
+	ingest, e2e, drain, latency, idle, claim, storm, purge, viewer, postgres, scale, memory, scrape, sweep, tracing,
 }
 
 const args = process.argv.slice(2)

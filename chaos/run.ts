@@ -2,7 +2,7 @@
 // figures each, exit 1 when a check did not hold. `make` builds dist/hookgate
 // first; this never does.
 //
-//   bun chaos/run.ts [--only NAME,NAME]   (NAME: kill clock disk soak hostile)
+//   bun chaos/run.ts [--only NAME,NAME]   (NAME: kill clock disk soak hostile pg)
 import { existsSync } from 'node:fs'
 import { killAll } from '../bench/lib/children'
 import { BINARY, removeTempDirs } from '../bench/lib/gateway'
@@ -12,6 +12,7 @@ import { clockPart } from './parts/clock'
 import { diskPart } from './parts/disk'
 import { hostilePart } from './parts/hostile'
 import { killPart } from './parts/kill'
+import { pgPart } from './parts/pg'
 import { soakPart } from './parts/soak'
 import { FULL } from './profile'
 
@@ -21,6 +22,7 @@ const PARTS: Record<string, () => Promise<PartResult>> = {
 	disk: () => diskPart(FULL.disk),
 	hostile: () => hostilePart(FULL.hostile),
 	soak: () => soakPart(FULL.soak),
+	pg: () => pgPart(FULL.pg),
 }
 
 const args = process.argv.slice(2)

@@ -51,7 +51,7 @@ export interface Receiver {
 	stop(): Promise<void>
 }
 
-export async function startReceiver(opts: { status?: number; record?: boolean; failRate?: number } = {}): Promise<Receiver> {
+export async function startReceiver(opts: { status?: number; record?: boolean; failRate?: number; delayMs?: number } = {}): Promise<Receiver> {
 	const proc = track(Bun.spawn([process.execPath, join(BENCH, 'receiver.ts'), JSON.stringify(opts)], {
 		stdin: 'ignore', stdout: 'pipe', stderr: 'inherit',
 	}))

@@ -38,6 +38,10 @@ export interface GatewaySpec {
 	postgres?: string
 	/** top-level YAML sections written before `flows:` (e.g. tracing) */
 	extraYaml?: string
+	/** delivery.concurrency; default 64 */
+	concurrency?: number
+	/** HOOKGATE_INSTANCE_ID (PostgreSQL: the same id across restarts takes back its own leases at start) */
+	instanceId?: string
 }
 
 export function configYaml(spec: GatewaySpec, dir: string): string {
@@ -62,7 +66,7 @@ ${spec.adminToken ? `admin:\n  tokens: [${spec.adminToken}]\n` : ''}limits:
   endpointsPerFlow: 10
 delivery:
   allowPrivateNetworks: [127.0.0.0/8]
-  concurrency: 64
+  concurrency: ${spec.concurrency ?? 64}
   retrySchedule: [${(spec.retrySchedule ?? ['5s', '5m']).join(', ')}]
   jitter: ${spec.jitter ?? 0.2}
 retention:
@@ -112,7 +116,7 @@ export async function startGateway(dir: string, spec: GatewaySpec): Promise<Gate
 	writeFileSync(configPath, configYaml(spec, dir))
 	const proc: Subprocess<'ignore', 'pipe', 'pipe'> = track(Bun.spawn([BINARY, 'serve', '--config', configPath], {
 		cwd: dir, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
-		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...(spec.instanceId ? { HOOKGATE_INSTANCE_ID: spec.instanceId } : {}) },
 	}))
 	// keep draining the pipes (a full pipe would stall the gateway); keep the tail for errors
 	let out = ''

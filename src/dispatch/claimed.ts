@@ -28,6 +28,9 @@ export class ClaimedBuffer {
 		return keys.map((_, i) => keys[(i + this.from) % keys.length])
 	}
 
+	/** every job waiting */
+	pks(): number[] { return [...this.queues.values()].flatMap((q) => q.map((c) => c.job.pk)) }
+
 	first(k: string): Claimed | undefined { return this.queues.get(k)?.[0] }
 
 	shift(k: string): Claimed | undefined {

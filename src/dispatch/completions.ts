@@ -11,7 +11,11 @@ import type { Completion } from '../store/types'
 // pending where a pass can see it.
 export class CompletionWriter<C extends Completion = Completion> {
 	private queue: C[] = []
+	private writing: C[] = []
 	private flushing: Promise<void> | null = null
+
+	/** the jobs of finished tries not yet written: still `delivering` in the store, and still ours */
+	held(): number[] { return [...this.writing, ...this.queue].map((c) => c.pk) }
 
 	constructor(
 		private store: Store,
@@ -32,6 +36,7 @@ export class CompletionWriter<C extends Completion = Completion> {
 
 	private async flush() {
 		const batch = this.queue.splice(0, this.queue.length)
+		this.writing = batch
 		let written = false
 		try {
 			for (const c of batch) this.stamp(c)
@@ -42,6 +47,7 @@ export class CompletionWriter<C extends Completion = Completion> {
 			this.queue.unshift(...batch)
 			await new Promise((r) => setTimeout(r, 200))
 		} finally {
+			this.writing = []
 			if (written) this.onWritten(batch)
 			this.flushing = null
 			if (this.queue.length > 0) this.schedule()

@@ -31,7 +31,14 @@ export interface DispatcherDeps extends AttemptDeps {
 /** Every enabled endpoint's due time is read from the store at least this often, and the loop sleeps no longer. */
 export const SWEEP_MS = 500
 const STORE_RETRY_MS = 1000
-const RECLAIM_EVERY_MS = 60_000
+/**
+ * Leases that ran out are looked for this often: on a shared database that is
+ * how a dead instance's jobs come back, so it must be soon; the statement
+ * reads only rows in flight (few, indexed by status), so it is cheap.
+ */
+export const RECLAIM_EVERY_MS = 5_000
+/** An endpoint whose claim came back short while jobs were due is held by others (shared caps, another instance's claim): look again this soon. */
+const HELD_RETRY_MS = 100
 const CHUNK = 100
 const key = (flow: string, endpoint: string) => `${flow}\u0000${endpoint}`
 /** a finished try on its way to the store: `hint` names its endpoint, `delayMs` its retry's delay, `exhausted` a job out of tries */
@@ -76,9 +83,13 @@ export class Dispatcher {
 	private buckets = new Map<string, TokenBucket>()
 	/** each endpoint's next due time as far as this process knows: a hint, see due.ts */
 	private due = new DueHints()
+	/** endpoints whose last claim was cut short by caps held with other instances: a finished try here frees a slot there */
+	private heldBack = new Set<string>()
 	lastLoopAt = 0
 	private mono: () => number
 	private lastReclaim: number
+	/** a store call failed: jobs may be ours in the store without being in hand (a claim whose answer was lost) */
+	private lostAnswers = false
 	private lastSweep = -Infinity
 	private clock: JumpDetector
 	private steps: Jump[] = []
@@ -137,7 +148,11 @@ export class Dispatcher {
 	/** Finished tries are in the store: a retry is pending now, where a pass can see it. */
 	private written(batch: PendingCompletion[]) {
 		let retry = false
-		for (const c of batch) if (c.status === 'pending') { this.due.lower(c.hint, c.nextAttemptAt); retry = true }
+		for (const c of batch) {
+			if (c.status === 'pending') { this.due.lower(c.hint, c.nextAttemptAt); retry = true }
+			// the try no longer counts against the endpoint's shared cap now that it is written
+			else if (this.heldBack.delete(c.hint)) { this.due.lower(c.hint, c.now); retry = true }
+		}
 		if (retry) this.wake()
 		for (const c of batch) if (c.exhausted) this.deps.onExhausted?.(...c.exhausted)
 	}
@@ -166,6 +181,7 @@ export class Dispatcher {
 				// a store that cannot write (disk full, a fault) or anything unforeseen must not stop delivery
 				// for good: the loop is the only thing that starts tries, so it goes on, a second later
 				this.deps.log.error({ err: String(err) }, 'dispatcher pass failed; trying again in a second')
+				this.lostAnswers = true
 				this.due.forget()
 				earliest = this.deps.now() + STORE_RETRY_MS
 			}
@@ -191,7 +207,22 @@ export class Dispatcher {
 		if (mono - this.lastReclaim >= RECLAIM_EVERY_MS) {
 			// a job whose lease ran out was lost by whoever claimed it (a try that died): due again
 			this.lastReclaim = mono
-			if (await this.deps.store.reclaimExpired(now) > 0) this.due.forget()
+			if (this.lostAnswers) {
+				// here, between claims (a pass awaits its own), so nothing claimed is on its way in; what is
+				// ours in the store and not in hand goes back now rather than when its lease runs out
+				this.lostAnswers = false
+				const held = [...this.ready.pks(), ...this.inflightJobs.keys(), ...this.completions.held()]
+				const released = await this.deps.store.releaseUnheld(held, now)
+				if (released > 0) {
+					this.deps.log.warn({ released }, 'jobs claimed when the store\'s answer was lost are due again')
+					this.due.forget()
+				}
+			}
+			const reclaimed = await this.deps.store.reclaimExpired(now)
+			if (reclaimed > 0) {
+				this.deps.log.warn({ reclaimed }, 'jobs whose lease ran out are due again')
+				this.due.forget()
+			}
 		}
 		const ticket = this.due.begin()
 		try {
@@ -203,7 +234,9 @@ export class Dispatcher {
 			}
 			const { plans, earliest: planned, starved } = this.plan(targets, rotate, now, mono)
 			// every claim of this pass goes into one transaction (the store's write queue)
-			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease)))
+			// the caps go with the claim: a store shared by several instances holds them for all together
+			const claimed = await Promise.all(plans.map((p) => this.deps.store.claim(p.flow, p.endpoint.id, p.free, now, p.lease, undefined,
+				{ cap: this.deps.catalog.concurrency(p.endpoint), rate: p.endpoint.rateLimit ?? null })))
 			let earliest = planned
 			let unused = 0
 			for (let i = 0; i < plans.length; i++) {
@@ -220,8 +253,16 @@ export class Dispatcher {
 					earliest = now
 				} else {
 					const due = await this.deps.store.nextDue(plans[i].flow, plans[i].endpoint.id)
-					this.due.settle(ticket, k, due)
-					if (due !== null) earliest = Math.min(earliest, due)
+					if (due !== null && due <= now) {
+						// due but not given: other instances hold the endpoint's shared slots or tokens (or just locked
+						// these rows); retrying at once would spin, so look again shortly or when a try here is written
+						this.heldBack.add(k)
+						this.due.settle(ticket, k, now + HELD_RETRY_MS)
+						earliest = Math.min(earliest, now + HELD_RETRY_MS)
+					} else {
+						this.due.settle(ticket, k, due)
+						if (due !== null) earliest = Math.min(earliest, due)
+					}
 				}
 			}
 			// slots planned for an endpoint with less to do than its share go to the others at once
@@ -319,6 +360,7 @@ export class Dispatcher {
 		if (k === undefined) this.due.forget()
 		else this.due.forgetOne(k)
 		if (queue.length > 0) this.deps.store.release(queue.map((r) => r.job.pk), this.deps.now()).catch((err) => {
+			this.lostAnswers = true
 			this.deps.log.error({ err: String(err) }, 'could not put claimed jobs back; they are due again after their lease')
 		})
 	}
@@ -327,7 +369,8 @@ export class Dispatcher {
 		this.inflight.set(k, (this.inflight.get(k) ?? 0) + 1)
 		this.inflightTotal++
 		const p = this.run(job, event).catch((err) => {
-			// the job stays in flight until its lease runs out; then a pass takes it back
+			// the job stays ours in the store (a release that failed): the next look for lost answers puts it back
+			this.lostAnswers = true
 			this.deps.log.error({ err: String(err), delivery: job.id }, 'a try ended in an unexpected error')
 		}).finally(() => {
 			this.inflight.set(k, (this.inflight.get(k) ?? 1) - 1)

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 
 // The PostgreSQL twin of schema.sqlite.ts: same tables, columns and indexes, so
 // both stores answer alike. Times are Unix milliseconds in bigint; JSON columns
@@ -179,3 +179,12 @@ export const opMarks = pgTable('op_marks', {
 	key: text('key').primaryKey(),
 	at: ms('at').notNull(),
 })
+
+// PostgreSQL only: an endpoint's rate limit shared by every instance, a token
+// bucket refilled on the database's clock inside the claim that spends it.
+export const endpointTokens = pgTable('endpoint_tokens', {
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	tokens: doublePrecision('tokens').notNull(),
+	refilledAt: doublePrecision('refilled_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])

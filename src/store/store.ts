@@ -1,6 +1,6 @@
 import type { EndpointConfig, StoredEvent } from '../domain'
 import type {
-	ClaimedJob, Completion, EndpointStateRecord, IngestedEvent, IngestItem, IngestOutcome, SessionRecord,
+	ClaimedJob, ClaimLimits, Completion, EndpointStateRecord, IngestedEvent, IngestItem, IngestOutcome, SessionRecord,
 } from './types'
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
@@ -153,7 +153,7 @@ export interface Store {
 
 	// dispatch. `owner` names the instance holding a lease (default: this store's
 	// own); completing, releasing and extending touch only rows it still holds.
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string): Promise<ClaimedJob[]>
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner?: string, limits?: ClaimLimits): Promise<ClaimedJob[]>
 	nextDue(flow: string, endpoint: string): Promise<number | null>
 	/** nextDue of each [flow, endpoint], in order: the dispatcher's once-a-second sweep */
 	nextDueAll(targets: Array<[string, string]>): Promise<Array<number | null>>
@@ -164,6 +164,8 @@ export interface Store {
 	/** start-up: jobs this owner left in flight go back to pending (SQLite without an owner: every one, its lock file makes them ours) */
 	recoverInFlight(now: number, owner?: string): Promise<number>
 	release(pks: number[], now: number, owner?: string): Promise<void>
+	/** after a lost store answer: jobs the owner holds in the store but not in hand (`held`) go back to pending; returns how many */
+	releaseUnheld(held: number[], now: number, owner?: string): Promise<number>
 	/** moves the lease end of jobs the owner still holds; returns how many */
 	extendLease(pks: number[], leaseUntil: number, owner?: string): Promise<number>
 	/** jobs in flight whose lease ran out go back to pending, due now; returns how many */

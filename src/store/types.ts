@@ -101,3 +101,15 @@ export interface EndpointStateRecord {
 	episodeSince?: number | null
 	updatedAt: number
 }
+
+/**
+ * An endpoint's caps as the claiming instance's config says. A store shared by
+ * several instances holds them for all together; the SQLite store, one process,
+ * leaves them to the dispatcher.
+ */
+export interface ClaimLimits {
+	/** tries in flight to the endpoint */
+	cap: number
+	/** requests per second; null = none */
+	rate: number | null
+}

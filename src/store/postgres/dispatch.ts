@@ -114,6 +114,18 @@ export async function release(sql: Q, pks: number[], now: number, owner: string)
 		WHERE status = 'delivering' AND owner = ${owner} AND pk = ANY(${pks}::bigint[])`
 }
 
+/**
+ * Jobs this owner holds in the database but not in hand: a claim that
+ * committed while its answer was lost with the connection, or a release that
+ * failed. Left alone they would wait out their lease (timeout + a minute).
+ * A test job is never in a dispatcher's hands (the admin request sends it): left alone.
+ */
+export async function releaseUnheld(sql: Q, held: number[], now: number, owner: string): Promise<number> {
+	const r = await sql`UPDATE deliveries SET status = 'pending', owner = NULL, next_attempt_at = ${now}, updated_at = ${now}
+		WHERE status = 'delivering' AND owner = ${owner} AND test = false AND NOT (pk = ANY(${held}::bigint[]))`
+	return r.count
+}
+
 export async function extendLease(sql: Q, pks: number[], leaseUntil: number, owner: string): Promise<number> {
 	if (pks.length === 0) return 0
 	const r = await sql`UPDATE deliveries SET next_attempt_at = ${leaseUntil}

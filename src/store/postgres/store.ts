@@ -3,7 +3,7 @@ import { hostname } from 'node:os'
 import type { EndpointConfig } from '../../domain'
 import { sameJson } from '../../json'
 import type { BulkReplayFilter, EventCursor, EventFilter, JobFilter, Page, StatsQuery, Store, TestJobInput } from '../store'
-import type { Completion, EndpointStateRecord, IngestedEvent, IngestItem } from '../types'
+import type { ClaimLimits, Completion, EndpointStateRecord, IngestedEvent, IngestItem } from '../types'
 import * as admin from './admin'
 import * as queue from './dispatch'
 import * as endpoints from './endpoints'
@@ -11,6 +11,7 @@ import * as signals from './signals'
 import { ingest } from './ingest'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
+import { claimWithin } from './shared-limits'
 import * as stats from './stats'
 import * as svix from './svix'
 import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
@@ -59,7 +60,8 @@ export class PostgresStore implements Store {
 		return endpoints.updateSession(this.sql, flow, id, apply, now)
 	}
 
-	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner = this.instanceId) {
+	claim(flow: string, endpoint: string, limit: number, now: number, leaseUntil: number, owner = this.instanceId, limits?: ClaimLimits) {
+		if (limits) return claimWithin(this.sql, flow, endpoint, limit, now, leaseUntil, owner, limits)
 		return queue.claim(this.sql, flow, endpoint, limit, now, leaseUntil, owner)
 	}
 	nextDue(flow: string, endpoint: string) { return queue.nextDue(this.sql, flow, endpoint) }
@@ -71,6 +73,7 @@ export class PostgresStore implements Store {
 	complete(items: Completion[]) { return queue.complete(this.sql, items, this.instanceId) }
 	recoverInFlight(now: number, owner = this.instanceId) { return queue.recoverInFlight(this.sql, now, owner) }
 	release(pks: number[], now: number, owner = this.instanceId) { return queue.release(this.sql, pks, now, owner) }
+	releaseUnheld(held: number[], now: number, owner = this.instanceId) { return queue.releaseUnheld(this.sql, held, now, owner) }
 	extendLease(pks: number[], leaseUntil: number, owner = this.instanceId) { return queue.extendLease(this.sql, pks, leaseUntil, owner) }
 	reclaimExpired(now: number) { return queue.reclaimExpired(this.sql, now) }
 

@@ -120,6 +120,11 @@ export class DispatchQueries {
 			WHERE status = 'delivering' AND owner IS ? AND pk IN (SELECT value FROM json_each(?))`).run(now, now, owner, JSON.stringify(pks))
 	}
 
+	releaseUnheld(held: number[], now: number, owner = LOCAL_OWNER): number {
+		return this.client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, next_attempt_at = ?, updated_at = ?
+			WHERE status = 'delivering' AND owner IS ? AND test = 0 AND pk NOT IN (SELECT value FROM json_each(?))`).run(now, now, owner, JSON.stringify(held)).changes
+	}
+
 	/** A try that runs longer keeps its job: only while the owner still holds it. */
 	extendLease(pks: number[], leaseUntil: number, owner = LOCAL_OWNER): number {
 		if (pks.length === 0) return 0

@@ -115,6 +115,7 @@ export class SqliteStore implements Store {
 	}
 	async recoverInFlight(now: number, owner?: string) { return this.dispatch.recoverInFlight(now, owner) }
 	async release(pks: number[], now: number, owner?: string) { this.dispatch.release(pks, now, owner) }
+	releaseUnheld(held: number[], now: number, owner?: string) { return this.writes.run(() => this.dispatch.releaseUnheld(held, now, owner)) }
 	extendLease(pks: number[], leaseUntil: number, owner?: string) { return this.writes.run(() => this.dispatch.extendLease(pks, leaseUntil, owner)) }
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 

@@ -105,6 +105,20 @@ export function queueTests(harness: () => Harness) {
 			expect(await store.getJob(theirs.id)).toMatchObject({ status: 'succeeded' })
 		})
 
+		test('after a lost answer, jobs an owner holds in the store but not in hand go back to pending; others\' stay', async () => {
+			const flow = newFlow()
+			await ingestMany(store, flow, 4, ['x'], 1000)
+			const [a, b] = [`A-${flow}`, `B-${flow}`]
+			const mine = await store.claim(flow, 'x', 3, 1005, 60_000, a)
+			const [theirs] = await peer.claim(flow, 'x', 1, 1005, 60_000, b)
+			// the first is in hand; the other two were claimed when the answer was lost
+			expect(await store.releaseUnheld([mine[0].pk], 2000, a)).toBe(2)
+			expect(await store.getJob(mine[0].id)).toMatchObject({ status: 'delivering', nextAttemptAt: 60_000 })
+			for (const j of mine.slice(1)) expect(await store.getJob(j.id)).toMatchObject({ status: 'pending', nextAttemptAt: 2000 })
+			expect(await store.getJob(theirs.id)).toMatchObject({ status: 'delivering', nextAttemptAt: 60_000 })
+			expect(await store.releaseUnheld([], 2000, a)).toBe(1)
+		})
+
 		test('a job cancelled in flight keeps its attempt but not the outcome', async () => {
 			const flow = newFlow()
 			await ingestMany(store, flow, 1, ['x'], 1000)

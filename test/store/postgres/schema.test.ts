@@ -21,7 +21,7 @@ test('instances starting together on an empty database migrate it once, in turn'
 	const [{ n }] = await stores[0].sql`SELECT COUNT(*)::int AS n FROM drizzle.__drizzle_migrations`
 	expect(n).toBe(files.length)
 	const tables = await stores[0].sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`
-	expect([...tables].map((t) => t.table_name)).toEqual(['attempts', 'deliveries', 'endpoint_state', 'endpoints', 'events', 'heartbeat', 'op_marks', 'portal_keys', 'sessions', 'svix_apps', 'svix_event_types', 'svix_idempotency', 'svix_manual_tries', 'svix_messages', 'svix_tasks'])
+	expect([...tables].map((t) => t.table_name)).toEqual(['attempts', 'deliveries', 'endpoint_state', 'endpoint_tokens', 'endpoints', 'events', 'heartbeat', 'op_marks', 'portal_keys', 'sessions', 'svix_apps', 'svix_event_types', 'svix_idempotency', 'svix_manual_tries', 'svix_messages', 'svix_tasks'])
 })
 
 test('a claim writes owner and lease end in the row; finishing clears the owner', async () => {
@@ -67,4 +67,30 @@ test('a task run exclusively runs on one instance at a time; the lock is free ag
 	release()
 	expect(await first).toBe('a')
 	expect(await b.exclusive('retention', async () => 'b')).toBe('b')
+})
+
+test('claims with shared limits: instances claiming at once never hold more than the cap or spend more than the tokens', async () => {
+	const ev = (i: number) => ({ event: { id: `s${i}`, type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, endpoints: ['x', 'y'] })
+	await stores[0].ingest('s', Array.from({ length: 40 }, (_, i) => ev(i)), 1000)
+	const claimAll = (endpoint: string, limits: { cap: number; rate: number | null }) =>
+		Promise.all(stores.map((s) => s.claim('s', endpoint, 10, 5000, 60_000, undefined, limits)))
+	// four instances each asking for 10 under a cap of 6: the advisory lock makes them count in turn
+	const capped = await claimAll('x', { cap: 6, rate: null })
+	expect(capped.flat()).toHaveLength(6)
+	// a lease that ran out does not count against the cap: its try is dead
+	expect((await claimAll('x', { cap: 6, rate: null })).flat()).toHaveLength(0)
+	expect((await Promise.all(stores.map((s) => s.claim('s', 'x', 10, 70_000, 130_000, undefined, { cap: 6, rate: null })))).flat()).toHaveLength(6)
+	// a bucket of 5 a second, full at first: five across all four, then about none until it refills
+	const rated = await claimAll('y', { cap: 100, rate: 5 })
+	expect(rated.flat()).toHaveLength(5)
+	expect((await claimAll('y', { cap: 100, rate: 5 })).flat().length).toBeLessThanOrEqual(1)
+	await Bun.sleep(450)
+	expect((await claimAll('y', { cap: 100, rate: 5 })).flat().length).toBeGreaterThanOrEqual(1)
+})
+
+test('putting back jobs not in hand leaves a test job alone: the admin request sends it, no dispatcher', async () => {
+	const [a] = stores
+	const t = await a.insertTestJob({ flow: 'tj', endpoint: 'x', event: { id: 'tj', type: 't', sessionId: null, occurredAt: null, success: true, data: {} }, now: 1000, leaseUntil: 60_000 })
+	await a.releaseUnheld([], 2000)
+	expect([...await a.sql`SELECT status, owner FROM deliveries WHERE pk = ${t!.job.pk}`]).toEqual([{ status: 'delivering', owner: 'A' }])
 })
