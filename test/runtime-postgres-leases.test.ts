@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { receiver, type Receiver } from './dispatch/loopback'
 import { configYaml, INGEST_TOKEN, startTestGateway, type TestGateway } from './support/gateway'
-import { createTempDatabase, type TempDatabase } from './support/postgres'
+import { createTempDatabase, onPostgres, type TempDatabase } from './support/postgres'
 import { waitFor } from './support/wait'
 import { PostgresStore } from '../src/store/postgres/store'
 
@@ -38,12 +38,12 @@ test('a dead instance\'s lease is taken back within seconds; a live one\'s is le
 	const alive = await other.claim('shop', 'a', 1, now, now + 60_000, 'alive')
 	expect(dead.length + alive.length).toBe(3)
 
-	const yaml = configYaml(`  - id: shop
+	const yaml = onPostgres(configYaml(`  - id: shop
     envelope: standard
     ingestTokens: [${INGEST_TOKEN}]
     endpoints:
       - { id: a, url: "http://127.0.0.1:${rx.port}/a", signing: { scheme: none } }
-`).replace('sqlite: {{DIR}}/hookgate.db', `postgres: { url: "${db.url}", poolSize: 4 }`)
+`), db.url)
 	const started = Date.now()
 	gw = await startTestGateway(yaml, { env: { ...process.env, HOOKGATE_INSTANCE_ID: 'one' } })
 	const ids = () => rx.on('/a').map((h) => h.headers['webhook-id']).sort()

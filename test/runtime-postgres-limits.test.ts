@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { receiver, type Receiver } from './dispatch/loopback'
 import { configYaml, INGEST_TOKEN, startTestGateway, type TestGateway } from './support/gateway'
-import { createTempDatabase, type TempDatabase } from './support/postgres'
+import { createTempDatabase, onPostgres, startInstances, type TempDatabase } from './support/postgres'
 import { waitFor } from './support/wait'
 
 const CAP = 3
@@ -28,14 +28,14 @@ beforeAll(async () => {
 		inFlight--
 		return new Response('ok')
 	})
-	const yaml = configYaml(`  - id: shop
+	const yaml = onPostgres(configYaml(`  - id: shop
     envelope: standard
     ingestTokens: [${INGEST_TOKEN}]
     endpoints:
       - { id: capped, url: "http://127.0.0.1:${rx.port}/capped", concurrency: ${CAP}, signing: { scheme: none } }
       - { id: rated, url: "http://127.0.0.1:${rx.port}/rated", rateLimit: ${RATE}, signing: { scheme: none } }
-`).replace('sqlite: {{DIR}}/hookgate.db', `postgres: { url: "${db.url}", poolSize: 4 }`)
-	gws = await Promise.all(['one', 'two', 'three'].map((id) => startTestGateway(yaml, { env: { ...process.env, HOOKGATE_INSTANCE_ID: id } })))
+`), db.url)
+	gws = await startInstances(yaml, ['one', 'two', 'three'])
 }, 30_000)
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { SQL } from 'bun'
 import { receiver, type Receiver } from './dispatch/loopback'
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway, type TestGateway } from './support/gateway'
-import { createTempDatabase, PG_SERVER, type TempDatabase } from './support/postgres'
+import { createTempDatabase, onPostgres, PG_SERVER, type TempDatabase } from './support/postgres'
 import { waitFor } from './support/wait'
 
 let db: TempDatabase
@@ -16,12 +16,12 @@ let killer: SQL
 beforeAll(async () => {
 	db = await createTempDatabase()
 	rx = receiver(() => new Response('ok'))
-	gw = await startTestGateway(configYaml(`  - id: shop
+	gw = await startTestGateway(onPostgres(configYaml(`  - id: shop
     envelope: standard
     ingestTokens: [${INGEST_TOKEN}]
     endpoints:
       - { id: a, url: "http://127.0.0.1:${rx.port}/a", signing: { scheme: none } }
-`).replace('sqlite: {{DIR}}/hookgate.db', `postgres: { url: "${db.url}", poolSize: 4 }`), { env: { ...process.env, HOOKGATE_INSTANCE_ID: 'outage' } })
+`), db.url), { env: { ...process.env, HOOKGATE_INSTANCE_ID: 'outage' } })
 	// from the server's own database, so it is not among the connections it kills
 	killer = new SQL({ url: PG_SERVER, max: 1 })
 }, 30_000)

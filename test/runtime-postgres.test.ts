@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { receiver, type Receiver } from './dispatch/loopback'
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway, type TestGateway } from './support/gateway'
-import { createTempDatabase, type TempDatabase } from './support/postgres'
+import { createTempDatabase, onPostgres, startInstances, type TempDatabase } from './support/postgres'
 import { waitFor } from './support/wait'
 
 let db: TempDatabase
@@ -13,15 +13,15 @@ let gws: TestGateway[] = []
 beforeAll(async () => {
 	db = await createTempDatabase()
 	rx = receiver(() => new Response('ok'))
-	const yaml = configYaml(`  - id: shop
+	const yaml = onPostgres(configYaml(`  - id: shop
     envelope: standard
     ingestTokens: [${INGEST_TOKEN}]
     endpoints:
       - { id: a, url: "http://127.0.0.1:${rx.port}/a", signing: { scheme: none } }
       - { id: b, url: "http://127.0.0.1:${rx.port}/b", signing: { scheme: none } }
-`).replace('sqlite: {{DIR}}/hookgate.db', `postgres: { url: "${db.url}", poolSize: 4 }`)
+`), db.url)
 	// one after the other is not needed: migrations take an advisory lock
-	gws = await Promise.all(['one', 'two', 'three'].map((id) => startTestGateway(yaml, { env: { ...process.env, HOOKGATE_INSTANCE_ID: id } })))
+	gws = await startInstances(yaml, ['one', 'two', 'three'])
 }, 30_000)
 
 afterAll(async () => {

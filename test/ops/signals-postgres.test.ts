@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { closedPort, type Receiver } from '../dispatch/loopback'
 import { startTestGateway, type TestGateway } from '../support/gateway'
-import { createTempDatabase, type TempDatabase } from '../support/postgres'
+import { createTempDatabase, onPostgres, startInstances, type TempDatabase } from '../support/postgres'
 import { waitFor } from '../support/wait'
 import { ofType, opsConfig, opsReceiver, received } from './signals-support'
 
@@ -14,13 +14,13 @@ let gws: TestGateway[] = []
 beforeAll(async () => {
 	db = await createTempDatabase()
 	ops = opsReceiver()
-	const yaml = opsConfig(ops.port, `  - id: shop
+	const yaml = onPostgres(opsConfig(ops.port, `  - id: shop
     envelope: standard
     ingestTokens: [test-ingest-token]
     endpoints:
       - { id: a, url: "http://127.0.0.1:${closedPort()}/a", signing: { scheme: none }, retrySchedule: [] }
-`, '', '  failingAfter: 3\n  disableAfter: 1s\n').replace('sqlite: {{DIR}}/hookgate.db', `postgres: { url: "${db.url}", poolSize: 4 }`)
-	gws = await Promise.all(['one', 'two', 'three'].map((id) => startTestGateway(yaml, { env: { ...process.env, HOOKGATE_INSTANCE_ID: id }, opsCoalesceMs: 400 })))
+`, '', '  failingAfter: 3\n  disableAfter: 1s\n'), db.url)
+	gws = await startInstances(yaml, ['one', 'two', 'three'], { opsCoalesceMs: 400 })
 }, 30_000)
 
 afterAll(async () => {
