@@ -281,6 +281,36 @@ describe('endpoint headers and stats', () => {
 		for (let i = 0; i < 80 && stats.success === 0; i++) { await Bun.sleep(25); stats = await h.svix.endpoint.getStats(app.id, ep.id) }
 		expect(stats).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
 	}, 20_000)
+
+	test('stats count only the jobs created inside since/until; a window beyond 28 days or in the future is refused', async () => {
+		const app = await h.svix.application.create({ name: 'Stats window' })
+		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/stats-window` })
+		const delivered = async (n: number, opts?: { since?: Date; until?: Date }) => {
+			let s = await h.svix.endpoint.getStats(app.id, ep.id, opts)
+			for (let i = 0; i < 80 && s.success < n; i++) { await Bun.sleep(25); s = await h.svix.endpoint.getStats(app.id, ep.id, opts) }
+			return s
+		}
+		const first = await h.svix.message.create(app.id, { eventType: 'w', payload: { n: 1 } })
+		await arrived(h.receiver.got, (r) => r.headers['svix-id'] === first.id)
+		expect(await delivered(1)).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		await Bun.sleep(30)
+		const between = new Date()
+		await Bun.sleep(30)
+		const second = await h.svix.message.create(app.id, { eventType: 'w', payload: { n: 2 } })
+		await arrived(h.receiver.got, (r) => r.headers['svix-id'] === second.id)
+		expect(await delivered(2)).toEqual({ success: 2, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		expect(await h.svix.endpoint.getStats(app.id, ep.id, { until: between })).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		expect(await h.svix.endpoint.getStats(app.id, ep.id, { since: between })).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		// a window that ended before the first message counts nothing
+		expect(await h.svix.endpoint.getStats(app.id, ep.id, { since: new Date(first.timestamp.getTime() - 3_600_000), until: new Date(first.timestamp.getTime() - 60_000) }))
+			.toEqual({ success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		const wide = await apiError(h.svix.endpoint.getStats(app.id, ep.id, { since: new Date(Date.now() - 29 * 86400_000) }))
+		expect(wide.code).toBe(400)
+		expect(wide.body.code).toBe('invalid_range')
+		const future = await apiError(h.svix.endpoint.getStats(app.id, ep.id, { until: new Date(Date.now() + 3_600_000) }))
+		expect(future.code).toBe(400)
+		expect(future.body.code).toBe('invalid_range')
+	}, 20_000)
 })
 
 describe('event types', () => {
