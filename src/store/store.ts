@@ -226,8 +226,8 @@ export interface Store {
 	 * try of that job reads as manual.
 	 */
 	svixResend(app: string, msgId: string, endpoint: string, now: number): Promise<'missing' | 'queued'>
-	/** retention: answers made before `answersBefore`, and message rows and manual-try marks whose event or job is gone; returns rows removed */
-	svixPurge(answersBefore: number): Promise<number>
+	/** retention: answers made before `answersBefore`, background tasks last changed before `tasksBefore`, and message rows and manual-try marks whose event or job is gone; returns rows removed */
+	svixPurge(answersBefore: number, tasksBefore: number): Promise<number>
 	/** background tasks (recover), saved with the answer of the request that started them */
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null): Promise<void>
 	svixTask(id: string): Promise<SvixTaskRecord | null>

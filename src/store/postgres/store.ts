@@ -131,7 +131,7 @@ export class PostgresStore implements Store {
 	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
 	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
 	svixResend(app: string, msgId: string, endpoint: string, now: number) { return svix.resend(this.sql, app, msgId, endpoint, now, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
-	svixPurge(answersBefore: number) { return svix.purge(this.sql, answersBefore) }
+	svixPurge(answersBefore: number, tasksBefore: number) { return svix.purge(this.sql, answersBefore, tasksBefore) }
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { return svix.saveTask(this.sql, t, idem) }
 	svixTask(id: string) { return svix.task(this.sql, id) }
 	svixEventTypes() { return svix.eventTypes(this.sql) }

@@ -213,11 +213,12 @@ export async function task(sql: Q, id: string): Promise<SvixTaskRecord | null> {
 	return r ? { id: r.id, task: r.task, status: r.status, data: JSON.parse(r.data), updatedAt: num(r.updated_at) } : null
 }
 
-export async function purge(sql: Q, answersBefore: number): Promise<number> {
+export async function purge(sql: Q, answersBefore: number, tasksBefore: number): Promise<number> {
 	return sql.begin(async (tx) => {
 		const a = await tx`DELETE FROM svix_idempotency WHERE created_at < ${answersBefore}`
 		const m = await tx`DELETE FROM svix_messages m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.pk = m.event_pk)`
 		const t = await tx`DELETE FROM svix_manual_tries t WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pk = t.delivery_pk)`
-		return (a.count as number) + (m.count as number) + (t.count as number)
+		const k = await tx`DELETE FROM svix_tasks WHERE updated_at < ${tasksBefore}`
+		return (a.count as number) + (m.count as number) + (t.count as number) + (k.count as number)
 	})
 }

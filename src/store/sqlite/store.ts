@@ -240,7 +240,7 @@ export class SqliteStore implements Store {
 	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
 	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
 	svixResend(app: string, msgId: string, endpoint: string, now: number) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now)) }
-	async svixPurge(answersBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore)) }
+	async svixPurge(answersBefore: number, tasksBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore, tasksBefore)) }
 	async svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveTask(this.client, t, idem) }
 	async svixTask(id: string) { return svix.task(this.client, id) }
 	async svixEventTypes() { return svix.eventTypes(this.client) }

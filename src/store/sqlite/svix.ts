@@ -207,10 +207,11 @@ export function task(client: Database, id: string): SvixTaskRecord | null {
 	return r && { id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }
 }
 
-export function purge(client: Database, answersBefore: number): number {
+export function purge(client: Database, answersBefore: number, tasksBefore: number): number {
 	return client.transaction(() => {
 		let n = client.prepare('DELETE FROM svix_idempotency WHERE created_at < ?').run(answersBefore).changes
 		n += client.prepare('DELETE FROM svix_messages WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.pk = svix_messages.event_pk)').run().changes
+		n += client.prepare('DELETE FROM svix_tasks WHERE updated_at < ?').run(tasksBefore).changes
 		n += client.prepare('DELETE FROM svix_manual_tries WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pk = svix_manual_tries.delivery_pk)').run().changes
 		return n
 	}).immediate()

@@ -168,10 +168,20 @@ export function svixTests(harness: () => Harness) {
 			// jobs and events of the app go, as retention takes them
 			await store.purgeFinishedJobs(10_000_000, 1000)
 			await store.purgeOrphanEvents(10_000_000, null, 1000)
-			expect(await store.svixPurge(10_000)).toBeGreaterThanOrEqual(2)
+			expect(await store.svixPurge(10_000, 0)).toBeGreaterThanOrEqual(2)
 			expect(await peer.svixAnswer(`old-${a}`, 0)).toBeNull()
 			expect(await peer.svixAnswer(`new-${a}`, 0)).not.toBeNull()
 			expect(await peer.svixMessages(a, { limit: 10 })).toEqual([])
+		})
+
+		test('retention removes background tasks last changed before its cutoff, keeps newer ones', async () => {
+			const old = `qtask_${newFlow()}`
+			const recent = `qtask_${newFlow()}`
+			await store.svixSaveTask({ id: old, task: 'endpoint.recover', status: 'finished', data: { messagesSent: 1 }, updatedAt: 5_000 }, null)
+			await store.svixSaveTask({ id: recent, task: 'endpoint.recover', status: 'finished', data: { messagesSent: 1 }, updatedAt: 20_000 }, null)
+			expect(await store.svixPurge(0, 10_000)).toBeGreaterThanOrEqual(1)
+			expect(await peer.svixTask(old)).toBeNull()
+			expect(await peer.svixTask(recent)).not.toBeNull()
 		})
 
 		test('deleting an application removes its endpoints and cancels its pending jobs', async () => {
