@@ -313,6 +313,33 @@ describe('endpoint headers and stats', () => {
 	}, 20_000)
 })
 
+describe('application throttleRate', () => {
+	test('limits the endpoints without a throttleRate of their own; the endpoint still reads as having none', async () => {
+		const times: number[] = []
+		const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch() { times.push(Date.now()); return new Response('ok') } })
+		try {
+			const app = await h.svix.application.create({ name: 'Throttled', throttleRate: 2 })
+			const ep = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/t` })
+			const own = await h.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/own', throttleRate: 7, disabled: true })
+			expect((await h.svix.endpoint.get(app.id, ep.id)).throttleRate ?? null).toBeNull()
+			expect((await h.svix.endpoint.get(app.id, own.id)).throttleRate).toBe(7)
+			const viaAdmin = await (await fetch(`${h.child.url}/admin/v1/flows/${app.id}/endpoints`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as { items: Array<{ id: string; rateLimit: number | null }> }
+			expect(viaAdmin.items.find((e) => e.id === ep.id)?.rateLimit).toBe(2)
+			expect(viaAdmin.items.find((e) => e.id === own.id)?.rateLimit).toBe(7)
+			for (let i = 0; i < 5; i++) await h.svix.message.create(app.id, { eventType: 't', payload: { i } })
+			for (let i = 0; i < 200 && times.length < 5; i++) await Bun.sleep(25)
+			expect(times.length).toBe(5)
+			// 2 a second: five deliveries cannot all go out within one second
+			expect(times[4] - times[0]).toBeGreaterThanOrEqual(900)
+			// a patch leaving throttleRate alone keeps the endpoint without one of its own
+			await h.svix.endpoint.patch(app.id, ep.id, { description: 'still inherits' })
+			expect((await h.svix.endpoint.get(app.id, ep.id)).throttleRate ?? null).toBeNull()
+		} finally {
+			server.stop(true)
+		}
+	}, 20_000)
+})
+
 describe('event types', () => {
 	test('create, 409 on a repeat, get, upsert, patch, list, archive and expunge', async () => {
 		const t = await h.svix.eventType.create({ name: 'invoice.sent', description: 'sent', schemas: { 1: { examples: [{ a: 1 }] } } })

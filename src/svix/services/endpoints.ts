@@ -7,6 +7,7 @@ import { conflict, invalid, notFound, SvixError } from '../errors'
 import type { Ctx } from '../http'
 import { newSvixId } from '../ids'
 import type { endpointIn, endpointPatch, endpointUpsertIn, rotateIn } from '../model'
+import { ownEndpoint } from '../flow'
 import { findApp, iso } from './apps'
 import { checkEndpointTypes } from './event-types'
 
@@ -32,7 +33,8 @@ export function checkHeaders(headers: Record<string, string>, at: string[]): Rec
 	return out
 }
 
-export function endpointOut(ctx: Ctx, app: string, e: EndpointConfig) {
+export function endpointOut(ctx: Ctx, app: string, shown: EndpointConfig) {
+	const e = ownEndpoint(shown)
 	const s = e.svix
 	return {
 		id: e.id, url: e.url, description: s?.description ?? '', throttleRate: e.rateLimit, uid: s?.uid ?? null,
@@ -42,7 +44,7 @@ export function endpointOut(ctx: Ctx, app: string, e: EndpointConfig) {
 }
 
 export function appEndpoints(ctx: Ctx, app: string): EndpointConfig[] {
-	return ctx.deps.catalog.flow(app)?.endpoints ?? []
+	return (ctx.deps.catalog.flow(app)?.endpoints ?? []).map(ownEndpoint)
 }
 
 export function lookupEndpoint(ctx: Ctx, app: string, idOrUid: string): EndpointConfig | undefined {
