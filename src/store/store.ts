@@ -221,11 +221,12 @@ export interface Store {
 	svixMessage(app: string, idOrEventId: string): Promise<SvixMessageRecord | null>
 	svixAttempts(app: string, filter: SvixAttemptFilter): Promise<SvixAttemptRecord[]>
 	/**
-	 * A manual try of a message to an endpoint: its job is due again now with a
-	 * fresh schedule; a job in flight or none at all gets a new job. The next
-	 * try of that job reads as manual.
+	 * A manual try of a message to an endpoint: its job is due again now for one
+	 * try counted past the `retries` of its schedule (a failure is final); a job
+	 * in flight or none at all gets a new job. That try reads as manual; `idem`
+	 * is stored with it.
 	 */
-	svixResend(app: string, msgId: string, endpoint: string, now: number): Promise<'missing' | 'queued'>
+	svixResend(app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null): Promise<'missing' | 'queued'>
 	/** retention: answers made before `answersBefore`, background tasks last changed before `tasksBefore`, and message rows and manual-try marks whose event or job is gone; returns rows removed */
 	svixPurge(answersBefore: number, tasksBefore: number): Promise<number>
 	/** background tasks (recover), saved with the answer of the request that started them */

@@ -407,6 +407,44 @@ describe('send-example, deliverAt, application on message create', () => {
 	})
 })
 
+describe('resend', () => {
+	test('a manual attempt is one try, never retried, also for an endpoint that had no job; the same idempotency key resends once', async () => {
+		const hits: string[] = []
+		const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch(req) { hits.push(new URL(req.url).pathname); return new Response('no', { status: 500 }) } })
+		try {
+			const app = await h.svix.application.create({ name: 'Resend once' })
+			const ep = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/a` })
+			const m = await h.svix.message.create(app.id, { eventType: 'r', payload: { n: 1 } })
+			// the schedule ([1s]) runs out: two scheduled tries, then failed
+			const count = (path: string) => hits.filter((p) => p === path).length
+			const settled = async (want: number) => {
+				let t = await h.svix.messageAttempt.listByMsg(app.id, m.id, { endpointId: ep.id })
+				for (let i = 0; i < 200 && t.data.length < want; i++) { await Bun.sleep(25); t = await h.svix.messageAttempt.listByMsg(app.id, m.id, { endpointId: ep.id }) }
+				return t.data
+			}
+			expect((await settled(2)).map((a) => a.triggerType)).toEqual([0, 0])
+			await h.svix.messageAttempt.resend(app.id, m.id, ep.id, { idempotencyKey: 'resend-1' })
+			await h.svix.messageAttempt.resend(app.id, m.id, ep.id, { idempotencyKey: 'resend-1' })
+			const after = await settled(3)
+			expect(after.map((a) => [a.triggerType, a.status])).toEqual([[1, 2], [0, 2], [0, 2]])
+			// an endpoint made after the message had no job: resend makes one, with one try
+			const late = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/late` })
+			await h.svix.messageAttempt.resend(app.id, m.id, late.id)
+			for (let i = 0; i < 200 && count('/late') < 1; i++) await Bun.sleep(25)
+			// longer than the 1 s retry: no scheduled try follows a failed manual one
+			await Bun.sleep(2000)
+			expect(count('/a')).toBe(3)
+			expect(count('/late')).toBe(1)
+			const lateTries = await h.svix.messageAttempt.listByMsg(app.id, m.id, { endpointId: late.id })
+			expect(lateTries.data.map((a) => [a.triggerType, a.status])).toEqual([[1, 2]])
+			const dest = await h.svix.messageAttempt.listAttemptedDestinations(app.id, m.id)
+			expect(dest.data.map((d) => [d.id, d.status]).sort()).toEqual([[ep.id, 2], [late.id, 2]].sort())
+		} finally {
+			server.stop(true)
+		}
+	}, 20_000)
+})
+
 describe('recover', () => {
 	test('a receiver fails until the schedule runs out, then heals: recover sends each failed message once', async () => {
 		let healthy = false

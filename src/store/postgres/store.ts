@@ -130,7 +130,7 @@ export class PostgresStore implements Store {
 	svixMessages(app: string, page: SvixPage) { return svix.messages(this.sql, app, page) }
 	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
 	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
-	svixResend(app: string, msgId: string, endpoint: string, now: number) { return svix.resend(this.sql, app, msgId, endpoint, now, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null) { return svix.resend(this.sql, app, msgId, endpoint, now, retries, idem, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
 	svixPurge(answersBefore: number, tasksBefore: number) { return svix.purge(this.sql, answersBefore, tasksBefore) }
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { return svix.saveTask(this.sql, t, idem) }
 	svixTask(id: string) { return svix.task(this.sql, id) }

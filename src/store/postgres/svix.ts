@@ -175,7 +175,7 @@ export async function deleteEventType(sql: Q, name: string) {
 	await sql`DELETE FROM svix_event_types WHERE name = ${name}`
 }
 
-export async function resend(sql: Q, app: string, msgId: string, endpoint: string, now: number, hint: { channel: string; payload: string }): Promise<'missing' | 'queued'> {
+export async function resend(sql: Q, app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null, hint: { channel: string; payload: string }): Promise<'missing' | 'queued'> {
 	return sql.begin(async (tx) => {
 		const [m] = await tx`SELECT event_pk FROM svix_messages WHERE app = ${app} AND id = ${msgId}`
 		if (!m) return 'missing' as const
@@ -184,17 +184,19 @@ export async function resend(sql: Q, app: string, msgId: string, endpoint: strin
 			ORDER BY pk DESC LIMIT 1 FOR UPDATE`
 		let pk: number
 		let n: number
+		// the manual try counts past the end of the retry schedule, so a failure is final: one try, never retried
 		if (job && job.status !== 'delivering') {
-			await tx`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count, next_attempt_at = ${now}, updated_at = ${now} WHERE pk = ${job.pk}`
+			await tx`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count - ${retries}, next_attempt_at = ${now}, updated_at = ${now} WHERE pk = ${job.pk}`
 			pk = num(job.pk)
 			n = num(job.attempt_count) + 1
 		} else {
 			const [row] = await tx`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
-				VALUES (${newJobId()}, ${app}, ${endpoint}, ${m.event_pk}, 'pending', false, 0, 0, ${now}, ${now}, ${now}) RETURNING pk`
+				VALUES (${newJobId()}, ${app}, ${endpoint}, ${m.event_pk}, 'pending', false, 0, ${-retries}, ${now}, ${now}, ${now}) RETURNING pk`
 			pk = num(row.pk)
 			n = 1
 		}
 		await tx`INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (${pk}, ${n}) ON CONFLICT DO NOTHING`
+		await remember(tx, idem, now)
 		await tx.notify(hint.channel, hint.payload)
 		return 'queued' as const
 	})

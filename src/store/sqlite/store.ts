@@ -239,7 +239,7 @@ export class SqliteStore implements Store {
 	async svixMessages(app: string, page: SvixPage) { return svix.messages(this.client, app, page) }
 	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
 	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
-	svixResend(app: string, msgId: string, endpoint: string, now: number) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now)) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now, retries, idem)) }
 	async svixPurge(answersBefore: number, tasksBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore, tasksBefore)) }
 	async svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveTask(this.client, t, idem) }
 	async svixTask(id: string) { return svix.task(this.client, id) }

@@ -172,24 +172,26 @@ export function deleteEventType(client: Database, name: string) {
 }
 
 /** Runs inside the write queue's transaction. */
-export function resend(client: Database, app: string, msgId: string, endpoint: string, now: number): 'missing' | 'queued' {
+export function resend(client: Database, app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null): 'missing' | 'queued' {
 	const m = client.prepare('SELECT event_pk FROM svix_messages WHERE app = ? AND id = ?').get(app, msgId) as { event_pk: number } | null
 	if (!m) return 'missing'
 	const job = client.prepare(`SELECT pk, status, attempt_count FROM deliveries WHERE event_pk = ? AND endpoint = ? AND test = 0 ORDER BY pk DESC LIMIT 1`)
 		.get(m.event_pk, endpoint) as { pk: number; status: string; attempt_count: number } | null
 	let pk: number
 	let n: number
+	// the manual try counts past the end of the retry schedule, so a failure is final: one try, never retried
 	if (job && job.status !== 'delivering') {
-		client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count, next_attempt_at = ?, updated_at = ? WHERE pk = ?`).run(now, now, job.pk)
+		client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count - ?, next_attempt_at = ?, updated_at = ? WHERE pk = ?`).run(retries, now, now, job.pk)
 		pk = job.pk
 		n = job.attempt_count + 1
 	} else {
 		const row = client.prepare(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', 0, 0, 0, ?, ?, ?) RETURNING pk`).get(newJobId(), app, endpoint, m.event_pk, now, now, now) as { pk: number }
+			VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?) RETURNING pk`).get(newJobId(), app, endpoint, m.event_pk, -retries, now, now, now) as { pk: number }
 		pk = row.pk
 		n = 1
 	}
 	client.prepare('INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (?, ?) ON CONFLICT DO NOTHING').run(pk, n)
+	remember(client, idem, now)
 	return 'queued'
 }
 

@@ -90,7 +90,8 @@ export const attemptRoutes: Route[] = [
 			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
 			const msg = await findMessage(ctx, app.id, ctx.params.msg)
 			if (!ctx.deps.catalog.isEnabled(app.id, endpoint)) throw new SvixError(400, 'endpoint_disabled', 'The endpoint is disabled')
-			if (await ctx.deps.store.svixResend(app.id, msg.id, endpoint.id, ctx.deps.now()) === 'missing') throw notFound('Message not found')
+			const retries = ctx.deps.catalog.retrySchedule(ctx.deps.catalog.flow(app.id)?.flow, endpoint).length
+			if (await ctx.deps.store.svixResend(app.id, msg.id, endpoint.id, ctx.deps.now(), retries, ctx.answer(202, {})) === 'missing') throw notFound('Message not found')
 			ctx.deps.notify()
 			return { status: 202, body: {} }
 		},

@@ -73,18 +73,22 @@ export function svixTests(harness: () => Harness) {
 			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'] }))
 			const [job] = await store.claim(a, 'ep_1', 10, 1000, 60_000)
 			// in flight: a job of its own
-			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1100)).toBe('queued')
+			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1100, 7, { key: `rs-${a}`, status: 202, body: '{}' })).toBe('queued')
+			expect(await store.svixAnswer(`rs-${a}`, 0)).toEqual({ status: 202, body: '{}' })
 			const [second] = await store.claim(a, 'ep_1', 10, 1200, 60_000)
 			expect(second.pk).not.toBe(job.pk)
+			// its one try already lies past the 7 retries of the schedule: a failure is final
+			expect(second.attemptCount - second.scheduleBase).toBe(7)
 			await store.complete([done(job, 1300), done(second, 1300)])
 			// finished: the latest job again
-			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1400)).toBe('queued')
+			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1400, 7, null)).toBe('queued')
 			const [again] = await store.claim(a, 'ep_1', 10, 1500, 60_000)
 			expect(again.pk).toBe(second.pk)
+			expect(again.attemptCount - again.scheduleBase).toBe(7)
 			await store.complete([done(again, 1600)])
 			// no job for that endpoint yet: a new one
-			expect(await store.svixResend(a, 'msg_1', 'ep_2', 1700)).toBe('queued')
-			expect(await store.svixResend(a, 'msg_9', 'ep_1', 1700)).toBe('missing')
+			expect(await store.svixResend(a, 'msg_1', 'ep_2', 1700, 7, null)).toBe('queued')
+			expect(await store.svixResend(a, 'msg_9', 'ep_1', 1700, 7, null)).toBe('missing')
 			const tries = await peer.svixAttempts(a, { msgId: 'msg_1', limit: 10 })
 			expect(tries.map((t) => [t.startedAt, t.manual])).toEqual([[1600, true], [1300, true], [1300, false]])
 		})
@@ -162,7 +166,7 @@ export function svixTests(harness: () => Harness) {
 			await store.svixSendMessage(msg(a, 'msg_2', { endpoints: ['ep_1'], idem: { key: `new-${a}`, status: 202, body: '{}' }, now: 50_000 }))
 			const jobs = await store.claim(a, 'ep_1', 10, 60_000, 120_000)
 			await store.complete(jobs.map((j) => done(j, 61_000)))
-			await store.svixResend(a, 'msg_1', 'ep_1', 62_000)
+			await store.svixResend(a, 'msg_1', 'ep_1', 62_000, 7, null)
 			const again = await store.claim(a, 'ep_1', 10, 63_000, 120_000)
 			await store.complete(again.map((j) => done(j, 64_000)))
 			// jobs and events of the app go, as retention takes them
