@@ -60,6 +60,8 @@ export interface SvixPage {
 	above?: string
 	limit: number
 	filter?: SvixMessageFilter
+	/** only messages with a job for this endpoint, in one of `statuses` when given */
+	jobFor?: { endpoint: string; statuses?: DeliveryStatus[] }
 }
 
 /** What message and attempt lists narrow by (all optional, all must hold). */

@@ -60,7 +60,7 @@ const UNOFFERED = [
 	/^auth(\/|$)/, /^stats(\/|$)/, /^environment(\/|$)/, /^transformation-template(\/|$)/, /^operational-webhook(\/|$)/,
 	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^background-task$/, /^event-type\/import(\/|$)/,
 	/^app\/[^/]+\/integration(\/|$)/, /^app\/[^/]+\/msg\/precheck/, /^app\/[^/]+\/msg\/[^/]+\/content$/, /^app\/[^/]+\/msg\/expunge-all-contents$/,
-	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|msg)(\/|$)/,
+	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation)(\/|$)/,
 	/^app\/[^/]+\/msg\/[^/]+\/endpoint\/[^/]+$/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
 ]
 

@@ -1,7 +1,7 @@
 // The real svix 2.5.0 SDK against the compiled binary: every call of the
 // slice, the fields the SDK reads, and deliveries verified with its Webhook.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ApiException, Svix, Webhook } from 'svix'
+import { ApiException, MessageStatus, Svix, Webhook } from 'svix'
 import { ADMIN, apiError, arrived, startHarness, TOKEN, type Harness } from './harness'
 
 let h: Harness
@@ -439,6 +439,40 @@ describe('resend', () => {
 			expect(lateTries.data.map((a) => [a.triggerType, a.status])).toEqual([[1, 2]])
 			const dest = await h.svix.messageAttempt.listAttemptedDestinations(app.id, m.id)
 			expect(dest.data.map((d) => [d.id, d.status]).sort()).toEqual([[ep.id, 2], [late.id, 2]].sort())
+		} finally {
+			server.stop(true)
+		}
+	}, 20_000)
+})
+
+describe('attempted messages', () => {
+	test('an endpoint lists the messages it was sent, newest first, paged, with its job status and filters', async () => {
+		const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch() { return new Response('no', { status: 500 }) } })
+		try {
+			const app = await h.svix.application.create({ name: 'Attempted' })
+			await h.svix.eventType.create({ name: 'only.failing', description: 'to the failing endpoint' })
+			const ok = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/attempted` })
+			const bad = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/bad`, eventTypes: ['only.failing'] })
+			const m1 = await h.svix.message.create(app.id, { eventType: 'plain', payload: { n: 1 } })
+			const m2 = await h.svix.message.create(app.id, { eventType: 'plain', payload: { n: 2 } })
+			const m3 = await h.svix.message.create(app.id, { eventType: 'only.failing', payload: { n: 3 } })
+			let okList = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { status: MessageStatus.Success })
+			for (let i = 0; i < 200 && okList.data.length < 3; i++) { await Bun.sleep(25); okList = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { status: MessageStatus.Success }) }
+			expect(okList.data.map((m) => [m.id, m.status, m.statusText])).toEqual([[m3.id, 0, 'success'], [m2.id, 0, 'success'], [m1.id, 0, 'success']])
+			expect(okList.data[0].payload).toEqual({})
+			const first = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { limit: 2, withContent: true })
+			expect(first.data.map((m) => m.id)).toEqual([m3.id, m2.id])
+			expect(first.data[1].payload).toEqual({ n: 2 })
+			expect(first.done).toBe(false)
+			const second = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { limit: 2, iterator: first.iterator })
+			expect(second.data.map((m) => m.id)).toEqual([m1.id])
+			expect(second.done).toBe(true)
+			expect((await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { status: MessageStatus.Fail })).data).toEqual([])
+			// the failing endpoint got only its type; after the one retry ([1s]) it is failed
+			let badList = await h.svix.messageAttempt.listAttemptedMessages(app.id, bad.id, { status: MessageStatus.Fail })
+			for (let i = 0; i < 200 && badList.data.length < 1; i++) { await Bun.sleep(25); badList = await h.svix.messageAttempt.listAttemptedMessages(app.id, bad.id, { status: MessageStatus.Fail }) }
+			expect(badList.data.map((m) => [m.id, m.status, m.statusText])).toEqual([[m3.id, 2, 'fail']])
+			expect((await h.svix.messageAttempt.listAttemptedMessages(app.id, bad.id)).data.map((m) => m.id)).toEqual([m3.id])
 		} finally {
 			server.stop(true)
 		}

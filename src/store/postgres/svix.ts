@@ -115,7 +115,11 @@ function messageWhere(sql: Q, f: SvixMessageFilter | undefined, at: 'm.created_a
 }
 
 export async function messages(sql: Q, app: string, page: SvixPage): Promise<SvixMessageRecord[]> {
-	const w = messageWhere(sql, page.filter, 'm.created_at')
+	const f = messageWhere(sql, page.filter, 'm.created_at')
+	const ep = page.jobFor?.endpoint ?? null
+	const st = page.jobFor?.statuses ?? null
+	const w = sql`${f} AND (${ep}::text IS NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = m.event_pk AND d.endpoint = ${ep}
+		AND d.test = false AND (${st}::text[] IS NULL OR d.status = ANY(${st}::text[]))))`
 	const rows = page.above !== undefined
 		? await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
 			WHERE m.app = ${app} AND m.id > ${page.above} AND ${w} ORDER BY m.id ASC LIMIT ${page.limit}`

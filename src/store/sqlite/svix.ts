@@ -97,6 +97,11 @@ function messageWhere(f: SvixMessageFilter | undefined, at: string): { sql: stri
 
 export function messages(client: Database, app: string, page: SvixPage): SvixMessageRecord[] {
 	const w = messageWhere(page.filter, 'm.created_at')
+	if (page.jobFor) {
+		const st = page.jobFor.statuses
+		w.sql.push(`EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = m.event_pk AND d.endpoint = ? AND d.test = 0${st ? ` AND d.status IN (${st.map(() => '?').join(', ')})` : ''})`)
+		w.args.push(page.jobFor.endpoint, ...(st ?? []))
+	}
 	const more = w.sql.map((c) => ` AND ${c}`).join('')
 	const rows = page.above !== undefined
 		? client.prepare(`${MSG} WHERE m.app = ? AND m.id > ?${more} ORDER BY m.id ASC LIMIT ?`).all(app, page.above, ...w.args, page.limit)

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import type { Store } from '../../../src/store/store'
 import type { SvixAppRecord, SvixNewMessage } from '../../../src/store/svix-types'
-import type { EndpointConfig } from '../../../src/domain'
+import type { DeliveryStatus, EndpointConfig } from '../../../src/domain'
 import type { Harness } from './harness'
 import { done, newFlow } from './values'
 
@@ -100,6 +100,25 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.claim(a, 'ep_1', 10, 1000, 60_000)).toEqual([])
 			expect(await peer.nextDue(a, 'ep_1')).toBe(90_000)
 			expect(await store.claim(a, 'ep_1', 10, 90_000, 150_000)).toHaveLength(1)
+		})
+
+		test('messages with a job for an endpoint, optionally in given statuses, with the other filters', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1', 'ep_2'], now: 1000 }))
+			await store.svixSendMessage(msg(a, 'msg_2', { endpoints: ['ep_1'], channels: ['eu'], now: 2000 }))
+			await store.svixSendMessage(msg(a, 'msg_3', { endpoints: ['ep_2'], now: 3000 }))
+			const ids = async (jobFor: { endpoint: string; statuses?: DeliveryStatus[] }, filter: object = {}) => (await peer.svixMessages(a, { limit: 10, filter, jobFor })).map((m) => m.id)
+			expect(await ids({ endpoint: 'ep_1' })).toEqual(['msg_2', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_2' })).toEqual(['msg_3', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_1' }, { channel: 'eu' })).toEqual(['msg_2'])
+			expect((await peer.svixMessages(a, { limit: 10, below: 'msg_2', jobFor: { endpoint: 'ep_1' } })).map((m) => m.id)).toEqual(['msg_1'])
+			expect((await peer.svixMessages(a, { limit: 10, above: 'msg_1', jobFor: { endpoint: 'ep_2' } })).map((m) => m.id)).toEqual(['msg_3'])
+			const jobs = await store.claim(a, 'ep_1', 10, 4000, 60_000)
+			await store.complete(jobs.map((j) => done(j, 4100)))
+			expect(await ids({ endpoint: 'ep_1', statuses: ['succeeded'] })).toEqual(['msg_2', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_2', statuses: ['succeeded'] })).toEqual([])
+			expect(await ids({ endpoint: 'ep_2', statuses: ['pending', 'delivering'] })).toEqual(['msg_3', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_9' })).toEqual([])
 		})
 
 		test('message and attempt lists narrow by channel, tag, type, time, outcome and status class', async () => {
