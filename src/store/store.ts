@@ -5,7 +5,7 @@ import type {
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskPage, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from './svix-types'
 
 /** Pending jobs of one endpoint, for /metrics. */
@@ -232,6 +232,8 @@ export interface Store {
 	/** background tasks (recover), saved with the answer of the request that started them */
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null): Promise<void>
 	svixTask(id: string): Promise<SvixTaskRecord | null>
+	/** ids below `below` newest first, or above `above` oldest first; narrowed by status and task */
+	svixTasks(q: SvixTaskPage): Promise<SvixTaskRecord[]>
 	/** the event-type catalog, by name */
 	svixEventTypes(): Promise<SvixEventTypeRecord[]>
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null): Promise<void>

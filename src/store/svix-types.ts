@@ -64,6 +64,15 @@ export interface SvixPage {
 	jobFor?: { endpoint: string; statuses?: DeliveryStatus[] }
 }
 
+/** A page of background tasks. */
+export interface SvixTaskPage {
+	below?: string
+	above?: string
+	limit: number
+	status?: SvixTaskRecord['status']
+	task?: string
+}
+
 /** What message and attempt lists narrow by (all optional, all must hold). */
 export interface SvixMessageFilter {
 	/** the message has this channel */

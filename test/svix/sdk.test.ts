@@ -1,7 +1,7 @@
 // The real svix 2.5.0 SDK against the compiled binary: every call of the
 // slice, the fields the SDK reads, and deliveries verified with its Webhook.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ApiException, MessageStatus, Svix, Webhook } from 'svix'
+import { ApiException, BackgroundTaskStatus, MessageStatus, Ordering, Svix, Webhook } from 'svix'
 import { ADMIN, apiError, arrived, startHarness, TOKEN, type Harness } from './harness'
 
 let h: Harness
@@ -517,6 +517,41 @@ describe('recover', () => {
 		} finally {
 			flaky.stop(true)
 		}
+	}, 20_000)
+})
+
+describe('background tasks', () => {
+	test('listed newest first by 2s, back with prevIterator, ascending on request, narrowed by status', async () => {
+		const app = await h.svix.application.create({ name: 'Tasks' })
+		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/tasks` })
+		const mine: string[] = []
+		for (let i = 0; i < 3; i++) mine.push((await h.svix.endpoint.recover(app.id, ep.id, { since: new Date(Date.now() - 3_600_000) })).id)
+		for (const id of mine) {
+			for (let i = 0; i < 80 && (await h.svix.backgroundTask.get(id)).status !== 'finished'; i++) await Bun.sleep(25)
+		}
+		const pages: string[][] = []
+		let it: string | null | undefined = undefined
+		for (let i = 0; i < 50; i++) {
+			const p = await h.svix.backgroundTask.list({ limit: 2, iterator: it })
+			pages.push(p.data.map((t) => t.id))
+			if (p.done) break
+			it = p.iterator
+		}
+		const all = pages.flat()
+		expect(new Set(all).size).toBe(all.length)
+		expect(all.filter((id) => mine.includes(id))).toEqual([...mine].reverse())
+		expect(pages.every((p) => p.length <= 2)).toBe(true)
+		// the first page, then back from the second
+		const first = await h.svix.backgroundTask.list({ limit: 2 })
+		const second = await h.svix.backgroundTask.list({ limit: 2, iterator: first.iterator })
+		const back = await h.svix.backgroundTask.list({ limit: 2, iterator: second.prevIterator })
+		expect(back.data.map((t) => t.id)).toEqual(first.data.map((t) => t.id))
+		const asc = await h.svix.backgroundTask.list({ limit: 250, order: Ordering.Ascending })
+		expect(asc.data.map((t) => t.id).filter((id) => mine.includes(id))).toEqual(mine)
+		const finished = await h.svix.backgroundTask.list({ limit: 250, status: BackgroundTaskStatus.Finished })
+		expect(finished.data.filter((t) => mine.includes(t.id)).map((t) => `${t.status} ${t.task}`)).toEqual(mine.map(() => 'finished endpoint.recover'))
+		const running = await h.svix.backgroundTask.list({ limit: 250, status: BackgroundTaskStatus.Running })
+		expect(running.data.filter((t) => mine.includes(t.id))).toEqual([])
 	}, 20_000)
 })
 

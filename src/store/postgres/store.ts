@@ -12,7 +12,7 @@ import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
 import * as stats from './stats'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage, SvixTaskPage } from '../svix-types'
 
 /** NOTIFY channel of new jobs; the payload is the instance that made them. */
 export const JOBS_CHANNEL = 'hookgate_jobs'
@@ -134,6 +134,7 @@ export class PostgresStore implements Store {
 	svixPurge(answersBefore: number, tasksBefore: number) { return svix.purge(this.sql, answersBefore, tasksBefore) }
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { return svix.saveTask(this.sql, t, idem) }
 	svixTask(id: string) { return svix.task(this.sql, id) }
+	svixTasks(q: SvixTaskPage) { return svix.tasks(this.sql, q) }
 	svixEventTypes() { return svix.eventTypes(this.sql) }
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { return svix.saveEventType(this.sql, t, idem) }
 	svixDeleteEventType(name: string) { return svix.deleteEventType(this.sql, name) }

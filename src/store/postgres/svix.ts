@@ -1,6 +1,6 @@
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome, SvixTaskPage,
 } from '../svix-types'
 import { applyAll } from './ingest'
 import { newJobId } from '../ids'
@@ -217,6 +217,17 @@ export async function saveTask(sql: Q, t: SvixTaskRecord, idem: SvixIdempotentAn
 export async function task(sql: Q, id: string): Promise<SvixTaskRecord | null> {
 	const [r] = await sql`SELECT * FROM svix_tasks WHERE id = ${id}`
 	return r ? { id: r.id, task: r.task, status: r.status, data: JSON.parse(r.data), updatedAt: num(r.updated_at) } : null
+}
+
+export async function tasks(sql: Q, q: SvixTaskPage): Promise<SvixTaskRecord[]> {
+	const status = q.status ?? null
+	const task = q.task ?? null
+	const rows = q.above !== undefined
+		? await sql`SELECT * FROM svix_tasks WHERE id > ${q.above} AND (${status}::text IS NULL OR status = ${status})
+			AND (${task}::text IS NULL OR task = ${task}) ORDER BY id ASC LIMIT ${q.limit}`
+		: await sql`SELECT * FROM svix_tasks WHERE id < ${q.below ?? '\uffff'} AND (${status}::text IS NULL OR status = ${status})
+			AND (${task}::text IS NULL OR task = ${task}) ORDER BY id DESC LIMIT ${q.limit}`
+	return [...rows].map((r) => ({ id: r.id, task: r.task, status: r.status, data: JSON.parse(r.data), updatedAt: num(r.updated_at) }))
 }
 
 export async function purge(sql: Q, answersBefore: number, tasksBefore: number): Promise<number> {

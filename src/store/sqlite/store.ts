@@ -20,7 +20,7 @@ import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 import * as portalKeys from './portal-keys'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage, SvixTaskPage } from '../svix-types'
 
 const LEAN_BODY = 1024
 const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
@@ -243,6 +243,7 @@ export class SqliteStore implements Store {
 	async svixPurge(answersBefore: number, tasksBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore, tasksBefore)) }
 	async svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveTask(this.client, t, idem) }
 	async svixTask(id: string) { return svix.task(this.client, id) }
+	async svixTasks(q: SvixTaskPage) { return svix.tasks(this.client, q) }
 	async svixEventTypes() { return svix.eventTypes(this.client) }
 	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
 	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }

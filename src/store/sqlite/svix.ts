@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome, SvixTaskPage,
 } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
@@ -212,6 +212,16 @@ export function saveTask(client: Database, t: SvixTaskRecord, idem: SvixIdempote
 export function task(client: Database, id: string): SvixTaskRecord | null {
 	const r = client.prepare('SELECT * FROM svix_tasks WHERE id = ?').get(id) as { id: string; task: string; status: string; data: string; updated_at: number } | null
 	return r && { id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }
+}
+
+export function tasks(client: Database, q: SvixTaskPage): SvixTaskRecord[] {
+	const where: string[] = [q.above !== undefined ? 'id > ?' : 'id < ?']
+	const args: Array<string | number> = [q.above ?? q.below ?? '\uffff']
+	if (q.status !== undefined) { where.push('status = ?'); args.push(q.status) }
+	if (q.task !== undefined) { where.push('task = ?'); args.push(q.task) }
+	const rows = client.prepare(`SELECT * FROM svix_tasks WHERE ${where.join(' AND ')} ORDER BY id ${q.above !== undefined ? 'ASC' : 'DESC'} LIMIT ?`)
+		.all(...args, q.limit) as Array<{ id: string; task: string; status: string; data: string; updated_at: number }>
+	return rows.map((r) => ({ id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }))
 }
 
 export function purge(client: Database, answersBefore: number, tasksBefore: number): number {

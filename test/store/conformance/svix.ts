@@ -179,6 +179,19 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.svixTask('qtask_none')).toBeNull()
 		})
 
+		test('background tasks page by id both ways and narrow by status and task', async () => {
+			const p = `qtask_${newFlow()}`
+			for (const [i, status] of (['finished', 'running', 'finished'] as const).entries()) {
+				await store.svixSaveTask({ id: `${p}_${i}`, task: 'endpoint.recover', status, data: {}, updatedAt: 30_000 + i }, null)
+			}
+			const mine = (ts: Array<{ id: string }>) => ts.map((t) => t.id).filter((id) => id.startsWith(p))
+			expect(mine(await peer.svixTasks({ below: `${p}_3`, limit: 3 }))).toEqual([`${p}_2`, `${p}_1`, `${p}_0`])
+			expect(mine(await peer.svixTasks({ below: `${p}_2`, limit: 1 }))).toEqual([`${p}_1`])
+			expect(mine(await peer.svixTasks({ above: `${p}_0`, limit: 2 }))).toEqual([`${p}_1`, `${p}_2`])
+			expect(mine(await peer.svixTasks({ below: `${p}_3`, limit: 3, status: 'finished' }))).toEqual([`${p}_2`, `${p}_0`])
+			expect(mine(await peer.svixTasks({ below: `${p}_3`, limit: 3, task: 'endpoint.replay' }))).toEqual([])
+		})
+
 		test('retention removes old answers and rows whose event or job is gone', async () => {
 			const a = `app_${newFlow()}`
 			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'], idem: { key: `old-${a}`, status: 202, body: '{}' }, now: 1000 }))
