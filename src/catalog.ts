@@ -2,7 +2,7 @@ import type { Config, EndpointConfig, FlowConfig } from './domain'
 import type { Store } from './store/store'
 import type { EndpointStateRecord } from './store/types'
 import type { SvixAppRecord } from './store/svix-types'
-import { svixFlow } from './svix/flow'
+import { svixEndpoints, svixFlow } from './svix/flow'
 
 export type Health = 'healthy' | 'failing' | 'disabled'
 
@@ -76,7 +76,7 @@ export class Catalog {
 		for (const app of this.apps) {
 			if (flows.has(app.id)) continue
 			const flow = svixFlow(app, this.config.svix.whitelabelHeaders)
-			const endpoints = this.api.filter((a) => a.flow === app.id).map((a) => a.endpoint)
+			const endpoints = svixEndpoints(app, this.api.filter((a) => a.flow === app.id).map((a) => a.endpoint))
 			flows.set(app.id, { flow, endpoints, withAll: { ...flow, endpoints } })
 		}
 		this.flows = flows

@@ -79,6 +79,8 @@ export interface SvixEndpointFields {
 	/** null: only messages without channels */
 	channels: string[] | null
 	updatedAt: number
+	/** set by the catalog, never stored: rateLimit is the application's throttleRate, the endpoint has none of its own */
+	inheritedRate?: boolean
 }
 
 export interface FlowConfig {

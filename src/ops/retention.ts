@@ -77,8 +77,9 @@ async function purgeSteps(o: PurgeOptions, before: number, batch: number, pause:
 		cursor = r.next
 		if (cursor) await pause()
 	} while (cursor)
-	// the Svix-compatible API's stored answers live 12 hours; its rows go with their events and jobs
-	await o.store.svixPurge(o.now() - SVIX_ANSWER_MS)
+	// the Svix-compatible API's stored answers live 12 hours; its rows go with their events and jobs,
+	// its background tasks when they are as old as the finished jobs retention removes
+	await o.store.svixPurge(o.now() - SVIX_ANSWER_MS, before)
 
 	if (out.jobs + out.events === 0) return done()
 	await o.store.checkpoint()

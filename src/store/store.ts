@@ -5,7 +5,7 @@ import type {
 import type { AttemptErrorClass, DeliveryStatus } from '../domain'
 import type { AttemptRecord, NewEvent } from './types'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskPage, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from './svix-types'
 
 /** Pending jobs of one endpoint, for /metrics. */
@@ -262,16 +262,19 @@ export interface Store {
 	svixMessage(app: string, idOrEventId: string): Promise<SvixMessageRecord | null>
 	svixAttempts(app: string, filter: SvixAttemptFilter): Promise<SvixAttemptRecord[]>
 	/**
-	 * A manual try of a message to an endpoint: its job is due again now with a
-	 * fresh schedule; a job in flight or none at all gets a new job. The next
-	 * try of that job reads as manual.
+	 * A manual try of a message to an endpoint: its job is due again now for one
+	 * try counted past the `retries` of its schedule (a failure is final); a job
+	 * in flight or none at all gets a new job. That try reads as manual; `idem`
+	 * is stored with it.
 	 */
-	svixResend(app: string, msgId: string, endpoint: string, now: number): Promise<'missing' | 'queued'>
-	/** retention: answers made before `answersBefore`, and message rows and manual-try marks whose event or job is gone; returns rows removed */
-	svixPurge(answersBefore: number): Promise<number>
+	svixResend(app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null): Promise<'missing' | 'queued'>
+	/** retention: answers made before `answersBefore`, background tasks last changed before `tasksBefore`, and message rows and manual-try marks whose event or job is gone; returns rows removed */
+	svixPurge(answersBefore: number, tasksBefore: number): Promise<number>
 	/** background tasks (recover), saved with the answer of the request that started them */
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null): Promise<void>
 	svixTask(id: string): Promise<SvixTaskRecord | null>
+	/** ids below `below` newest first, or above `above` oldest first; narrowed by status and task */
+	svixTasks(q: SvixTaskPage): Promise<SvixTaskRecord[]>
 	/** the event-type catalog, by name */
 	svixEventTypes(): Promise<SvixEventTypeRecord[]>
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null): Promise<void>

@@ -60,6 +60,17 @@ export interface SvixPage {
 	above?: string
 	limit: number
 	filter?: SvixMessageFilter
+	/** only messages with a job for this endpoint, in one of `statuses` when given */
+	jobFor?: { endpoint: string; statuses?: DeliveryStatus[] }
+}
+
+/** A page of background tasks. */
+export interface SvixTaskPage {
+	below?: string
+	above?: string
+	limit: number
+	status?: SvixTaskRecord['status']
+	task?: string
 }
 
 /** What message and attempt lists narrow by (all optional, all must hold). */

@@ -58,9 +58,9 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
 // Operations of the SDK that hookgate does not offer: 501, not 404.
 const UNOFFERED = [
 	/^auth(\/|$)/, /^stats(\/|$)/, /^environment(\/|$)/, /^transformation-template(\/|$)/, /^operational-webhook(\/|$)/,
-	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^background-task$/, /^event-type\/import(\/|$)/,
+	/^stream(\/|$)/, /^connector(\/|$)/, /^ingest(\/|$)/, /^integration(\/|$)/, /^event-type\/import(\/|$)/,
 	/^app\/[^/]+\/integration(\/|$)/, /^app\/[^/]+\/msg\/precheck/, /^app\/[^/]+\/msg\/[^/]+\/content$/, /^app\/[^/]+\/msg\/expunge-all-contents$/,
-	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation|msg)(\/|$)/,
+	/^app\/[^/]+\/endpoint\/[^/]+\/(replay-missing|bulk-replay|transformation)(\/|$)/,
 	/^app\/[^/]+\/msg\/[^/]+\/endpoint\/[^/]+$/, /^app\/[^/]+\/msg\/[^/]+\/raw$/, /^app\/[^/]+\/stats(\/|$)/,
 ]
 

@@ -1,7 +1,7 @@
 // The real svix 2.5.0 SDK against the compiled binary: every call of the
 // slice, the fields the SDK reads, and deliveries verified with its Webhook.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ApiException, Svix, Webhook } from 'svix'
+import { ApiException, BackgroundTaskStatus, MessageStatus, Ordering, Svix, Webhook } from 'svix'
 import { ADMIN, apiError, arrived, startHarness, TOKEN, type Harness } from './harness'
 
 let h: Harness
@@ -281,6 +281,63 @@ describe('endpoint headers and stats', () => {
 		for (let i = 0; i < 80 && stats.success === 0; i++) { await Bun.sleep(25); stats = await h.svix.endpoint.getStats(app.id, ep.id) }
 		expect(stats).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
 	}, 20_000)
+
+	test('stats count only the jobs created inside since/until; a window beyond 28 days or in the future is refused', async () => {
+		const app = await h.svix.application.create({ name: 'Stats window' })
+		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/stats-window` })
+		const delivered = async (n: number, opts?: { since?: Date; until?: Date }) => {
+			let s = await h.svix.endpoint.getStats(app.id, ep.id, opts)
+			for (let i = 0; i < 80 && s.success < n; i++) { await Bun.sleep(25); s = await h.svix.endpoint.getStats(app.id, ep.id, opts) }
+			return s
+		}
+		const first = await h.svix.message.create(app.id, { eventType: 'w', payload: { n: 1 } })
+		await arrived(h.receiver.got, (r) => r.headers['svix-id'] === first.id)
+		expect(await delivered(1)).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		await Bun.sleep(30)
+		const between = new Date()
+		await Bun.sleep(30)
+		const second = await h.svix.message.create(app.id, { eventType: 'w', payload: { n: 2 } })
+		await arrived(h.receiver.got, (r) => r.headers['svix-id'] === second.id)
+		expect(await delivered(2)).toEqual({ success: 2, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		expect(await h.svix.endpoint.getStats(app.id, ep.id, { until: between })).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		expect(await h.svix.endpoint.getStats(app.id, ep.id, { since: between })).toEqual({ success: 1, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		// a window that ended before the first message counts nothing
+		expect(await h.svix.endpoint.getStats(app.id, ep.id, { since: new Date(first.timestamp.getTime() - 3_600_000), until: new Date(first.timestamp.getTime() - 60_000) }))
+			.toEqual({ success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 })
+		const wide = await apiError(h.svix.endpoint.getStats(app.id, ep.id, { since: new Date(Date.now() - 29 * 86400_000) }))
+		expect(wide.code).toBe(400)
+		expect(wide.body.code).toBe('invalid_range')
+		const future = await apiError(h.svix.endpoint.getStats(app.id, ep.id, { until: new Date(Date.now() + 3_600_000) }))
+		expect(future.code).toBe(400)
+		expect(future.body.code).toBe('invalid_range')
+	}, 20_000)
+})
+
+describe('application throttleRate', () => {
+	test('limits the endpoints without a throttleRate of their own; the endpoint still reads as having none', async () => {
+		const times: number[] = []
+		const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch() { times.push(Date.now()); return new Response('ok') } })
+		try {
+			const app = await h.svix.application.create({ name: 'Throttled', throttleRate: 2 })
+			const ep = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/t` })
+			const own = await h.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/own', throttleRate: 7, disabled: true })
+			expect((await h.svix.endpoint.get(app.id, ep.id)).throttleRate ?? null).toBeNull()
+			expect((await h.svix.endpoint.get(app.id, own.id)).throttleRate).toBe(7)
+			const viaAdmin = await (await fetch(`${h.child.url}/admin/v1/flows/${app.id}/endpoints`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as { items: Array<{ id: string; rateLimit: number | null }> }
+			expect(viaAdmin.items.find((e) => e.id === ep.id)?.rateLimit).toBe(2)
+			expect(viaAdmin.items.find((e) => e.id === own.id)?.rateLimit).toBe(7)
+			for (let i = 0; i < 5; i++) await h.svix.message.create(app.id, { eventType: 't', payload: { i } })
+			for (let i = 0; i < 200 && times.length < 5; i++) await Bun.sleep(25)
+			expect(times.length).toBe(5)
+			// 2 a second: five deliveries cannot all go out within one second
+			expect(times[4] - times[0]).toBeGreaterThanOrEqual(900)
+			// a patch leaving throttleRate alone keeps the endpoint without one of its own
+			await h.svix.endpoint.patch(app.id, ep.id, { description: 'still inherits' })
+			expect((await h.svix.endpoint.get(app.id, ep.id)).throttleRate ?? null).toBeNull()
+		} finally {
+			server.stop(true)
+		}
+	}, 20_000)
 })
 
 describe('event types', () => {
@@ -350,6 +407,78 @@ describe('send-example, deliverAt, application on message create', () => {
 	})
 })
 
+describe('resend', () => {
+	test('a manual attempt is one try, never retried, also for an endpoint that had no job; the same idempotency key resends once', async () => {
+		const hits: string[] = []
+		const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch(req) { hits.push(new URL(req.url).pathname); return new Response('no', { status: 500 }) } })
+		try {
+			const app = await h.svix.application.create({ name: 'Resend once' })
+			const ep = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/a` })
+			const m = await h.svix.message.create(app.id, { eventType: 'r', payload: { n: 1 } })
+			// the schedule ([1s]) runs out: two scheduled tries, then failed
+			const count = (path: string) => hits.filter((p) => p === path).length
+			const settled = async (want: number) => {
+				let t = await h.svix.messageAttempt.listByMsg(app.id, m.id, { endpointId: ep.id })
+				for (let i = 0; i < 200 && t.data.length < want; i++) { await Bun.sleep(25); t = await h.svix.messageAttempt.listByMsg(app.id, m.id, { endpointId: ep.id }) }
+				return t.data
+			}
+			expect((await settled(2)).map((a) => a.triggerType)).toEqual([0, 0])
+			await h.svix.messageAttempt.resend(app.id, m.id, ep.id, { idempotencyKey: 'resend-1' })
+			await h.svix.messageAttempt.resend(app.id, m.id, ep.id, { idempotencyKey: 'resend-1' })
+			const after = await settled(3)
+			expect(after.map((a) => [a.triggerType, a.status])).toEqual([[1, 2], [0, 2], [0, 2]])
+			// an endpoint made after the message had no job: resend makes one, with one try
+			const late = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/late` })
+			await h.svix.messageAttempt.resend(app.id, m.id, late.id)
+			for (let i = 0; i < 200 && count('/late') < 1; i++) await Bun.sleep(25)
+			// longer than the 1 s retry: no scheduled try follows a failed manual one
+			await Bun.sleep(2000)
+			expect(count('/a')).toBe(3)
+			expect(count('/late')).toBe(1)
+			const lateTries = await h.svix.messageAttempt.listByMsg(app.id, m.id, { endpointId: late.id })
+			expect(lateTries.data.map((a) => [a.triggerType, a.status])).toEqual([[1, 2]])
+			const dest = await h.svix.messageAttempt.listAttemptedDestinations(app.id, m.id)
+			expect(dest.data.map((d) => [d.id, d.status]).sort()).toEqual([[ep.id, 2], [late.id, 2]].sort())
+		} finally {
+			server.stop(true)
+		}
+	}, 20_000)
+})
+
+describe('attempted messages', () => {
+	test('an endpoint lists the messages it was sent, newest first, paged, with its job status and filters', async () => {
+		const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch() { return new Response('no', { status: 500 }) } })
+		try {
+			const app = await h.svix.application.create({ name: 'Attempted' })
+			await h.svix.eventType.create({ name: 'only.failing', description: 'to the failing endpoint' })
+			const ok = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/attempted` })
+			const bad = await h.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${server.port}/bad`, eventTypes: ['only.failing'] })
+			const m1 = await h.svix.message.create(app.id, { eventType: 'plain', payload: { n: 1 } })
+			const m2 = await h.svix.message.create(app.id, { eventType: 'plain', payload: { n: 2 } })
+			const m3 = await h.svix.message.create(app.id, { eventType: 'only.failing', payload: { n: 3 } })
+			let okList = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { status: MessageStatus.Success })
+			for (let i = 0; i < 200 && okList.data.length < 3; i++) { await Bun.sleep(25); okList = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { status: MessageStatus.Success }) }
+			expect(okList.data.map((m) => [m.id, m.status, m.statusText])).toEqual([[m3.id, 0, 'success'], [m2.id, 0, 'success'], [m1.id, 0, 'success']])
+			expect(okList.data[0].payload).toEqual({})
+			const first = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { limit: 2, withContent: true })
+			expect(first.data.map((m) => m.id)).toEqual([m3.id, m2.id])
+			expect(first.data[1].payload).toEqual({ n: 2 })
+			expect(first.done).toBe(false)
+			const second = await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { limit: 2, iterator: first.iterator })
+			expect(second.data.map((m) => m.id)).toEqual([m1.id])
+			expect(second.done).toBe(true)
+			expect((await h.svix.messageAttempt.listAttemptedMessages(app.id, ok.id, { status: MessageStatus.Fail })).data).toEqual([])
+			// the failing endpoint got only its type; after the one retry ([1s]) it is failed
+			let badList = await h.svix.messageAttempt.listAttemptedMessages(app.id, bad.id, { status: MessageStatus.Fail })
+			for (let i = 0; i < 200 && badList.data.length < 1; i++) { await Bun.sleep(25); badList = await h.svix.messageAttempt.listAttemptedMessages(app.id, bad.id, { status: MessageStatus.Fail }) }
+			expect(badList.data.map((m) => [m.id, m.status, m.statusText])).toEqual([[m3.id, 2, 'fail']])
+			expect((await h.svix.messageAttempt.listAttemptedMessages(app.id, bad.id)).data.map((m) => m.id)).toEqual([m3.id])
+		} finally {
+			server.stop(true)
+		}
+	}, 20_000)
+})
+
 describe('recover', () => {
 	test('a receiver fails until the schedule runs out, then heals: recover sends each failed message once', async () => {
 		let healthy = false
@@ -388,6 +517,41 @@ describe('recover', () => {
 		} finally {
 			flaky.stop(true)
 		}
+	}, 20_000)
+})
+
+describe('background tasks', () => {
+	test('listed newest first by 2s, back with prevIterator, ascending on request, narrowed by status', async () => {
+		const app = await h.svix.application.create({ name: 'Tasks' })
+		const ep = await h.svix.endpoint.create(app.id, { url: `${h.receiver.url}/tasks` })
+		const mine: string[] = []
+		for (let i = 0; i < 3; i++) mine.push((await h.svix.endpoint.recover(app.id, ep.id, { since: new Date(Date.now() - 3_600_000) })).id)
+		for (const id of mine) {
+			for (let i = 0; i < 80 && (await h.svix.backgroundTask.get(id)).status !== 'finished'; i++) await Bun.sleep(25)
+		}
+		const pages: string[][] = []
+		let it: string | null | undefined = undefined
+		for (let i = 0; i < 50; i++) {
+			const p = await h.svix.backgroundTask.list({ limit: 2, iterator: it })
+			pages.push(p.data.map((t) => t.id))
+			if (p.done) break
+			it = p.iterator
+		}
+		const all = pages.flat()
+		expect(new Set(all).size).toBe(all.length)
+		expect(all.filter((id) => mine.includes(id))).toEqual([...mine].reverse())
+		expect(pages.every((p) => p.length <= 2)).toBe(true)
+		// the first page, then back from the second
+		const first = await h.svix.backgroundTask.list({ limit: 2 })
+		const second = await h.svix.backgroundTask.list({ limit: 2, iterator: first.iterator })
+		const back = await h.svix.backgroundTask.list({ limit: 2, iterator: second.prevIterator })
+		expect(back.data.map((t) => t.id)).toEqual(first.data.map((t) => t.id))
+		const asc = await h.svix.backgroundTask.list({ limit: 250, order: Ordering.Ascending })
+		expect(asc.data.map((t) => t.id).filter((id) => mine.includes(id))).toEqual(mine)
+		const finished = await h.svix.backgroundTask.list({ limit: 250, status: BackgroundTaskStatus.Finished })
+		expect(finished.data.filter((t) => mine.includes(t.id)).map((t) => `${t.status} ${t.task}`)).toEqual(mine.map(() => 'finished endpoint.recover'))
+		const running = await h.svix.backgroundTask.list({ limit: 250, status: BackgroundTaskStatus.Running })
+		expect(running.data.filter((t) => mine.includes(t.id))).toEqual([])
 	}, 20_000)
 })
 

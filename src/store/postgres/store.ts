@@ -14,7 +14,7 @@ import * as portalKeys from './portal-keys'
 import { claimWithin } from './shared-limits'
 import * as stats from './stats'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage, SvixTaskPage } from '../svix-types'
 
 /** NOTIFY channel of new jobs; the payload is the instance that made them. */
 export const JOBS_CHANNEL = 'hookgate_jobs'
@@ -139,10 +139,11 @@ export class PostgresStore implements Store {
 	svixMessages(app: string, page: SvixPage) { return svix.messages(this.sql, app, page) }
 	svixMessage(app: string, idOrEventId: string) { return svix.message(this.sql, app, idOrEventId) }
 	svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.sql, app, f) }
-	svixResend(app: string, msgId: string, endpoint: string, now: number) { return svix.resend(this.sql, app, msgId, endpoint, now, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
-	svixPurge(answersBefore: number) { return svix.purge(this.sql, answersBefore) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null) { return svix.resend(this.sql, app, msgId, endpoint, now, retries, idem, { channel: JOBS_CHANNEL, payload: this.instanceId }) }
+	svixPurge(answersBefore: number, tasksBefore: number) { return svix.purge(this.sql, answersBefore, tasksBefore) }
 	svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { return svix.saveTask(this.sql, t, idem) }
 	svixTask(id: string) { return svix.task(this.sql, id) }
+	svixTasks(q: SvixTaskPage) { return svix.tasks(this.sql, q) }
 	svixEventTypes() { return svix.eventTypes(this.sql) }
 	svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { return svix.saveEventType(this.sql, t, idem) }
 	svixDeleteEventType(name: string) { return svix.deleteEventType(this.sql, name) }

@@ -1,6 +1,6 @@
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome, SvixTaskPage,
 } from '../svix-types'
 import { applyAll } from './ingest'
 import { newJobId } from '../ids'
@@ -115,7 +115,11 @@ function messageWhere(sql: Q, f: SvixMessageFilter | undefined, at: 'm.created_a
 }
 
 export async function messages(sql: Q, app: string, page: SvixPage): Promise<SvixMessageRecord[]> {
-	const w = messageWhere(sql, page.filter, 'm.created_at')
+	const f = messageWhere(sql, page.filter, 'm.created_at')
+	const ep = page.jobFor?.endpoint ?? null
+	const st = page.jobFor?.statuses ?? null
+	const w = sql`${f} AND (${ep}::text IS NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = m.event_pk AND d.endpoint = ${ep}
+		AND d.test = false AND (${st}::text[] IS NULL OR d.status = ANY(${st}::text[]))))`
 	const rows = page.above !== undefined
 		? await sql`SELECT m.app, m.id, m.event_id, e.type, e.data, m.channels, m.tags, m.deliver_at, m.created_at FROM svix_messages m JOIN events e ON e.pk = m.event_pk
 			WHERE m.app = ${app} AND m.id > ${page.above} AND ${w} ORDER BY m.id ASC LIMIT ${page.limit}`
@@ -175,7 +179,7 @@ export async function deleteEventType(sql: Q, name: string) {
 	await sql`DELETE FROM svix_event_types WHERE name = ${name}`
 }
 
-export async function resend(sql: Q, app: string, msgId: string, endpoint: string, now: number, hint: { channel: string; payload: string }): Promise<'missing' | 'queued'> {
+export async function resend(sql: Q, app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null, hint: { channel: string; payload: string }): Promise<'missing' | 'queued'> {
 	return sql.begin(async (tx) => {
 		const [m] = await tx`SELECT event_pk FROM svix_messages WHERE app = ${app} AND id = ${msgId}`
 		if (!m) return 'missing' as const
@@ -184,17 +188,19 @@ export async function resend(sql: Q, app: string, msgId: string, endpoint: strin
 			ORDER BY pk DESC LIMIT 1 FOR UPDATE`
 		let pk: number
 		let n: number
+		// the manual try counts past the end of the retry schedule, so a failure is final: one try, never retried
 		if (job && job.status !== 'delivering') {
-			await tx`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count, next_attempt_at = ${now}, updated_at = ${now} WHERE pk = ${job.pk}`
+			await tx`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count - ${retries}, next_attempt_at = ${now}, updated_at = ${now} WHERE pk = ${job.pk}`
 			pk = num(job.pk)
 			n = num(job.attempt_count) + 1
 		} else {
 			const [row] = await tx`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
-				VALUES (${newJobId()}, ${app}, ${endpoint}, ${m.event_pk}, 'pending', false, 0, 0, ${now}, ${now}, ${now}) RETURNING pk`
+				VALUES (${newJobId()}, ${app}, ${endpoint}, ${m.event_pk}, 'pending', false, 0, ${-retries}, ${now}, ${now}, ${now}) RETURNING pk`
 			pk = num(row.pk)
 			n = 1
 		}
 		await tx`INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (${pk}, ${n}) ON CONFLICT DO NOTHING`
+		await remember(tx, idem, now)
 		await tx.notify(hint.channel, hint.payload)
 		return 'queued' as const
 	})
@@ -213,11 +219,23 @@ export async function task(sql: Q, id: string): Promise<SvixTaskRecord | null> {
 	return r ? { id: r.id, task: r.task, status: r.status, data: JSON.parse(r.data), updatedAt: num(r.updated_at) } : null
 }
 
-export async function purge(sql: Q, answersBefore: number): Promise<number> {
+export async function tasks(sql: Q, q: SvixTaskPage): Promise<SvixTaskRecord[]> {
+	const status = q.status ?? null
+	const task = q.task ?? null
+	const rows = q.above !== undefined
+		? await sql`SELECT * FROM svix_tasks WHERE id > ${q.above} AND (${status}::text IS NULL OR status = ${status})
+			AND (${task}::text IS NULL OR task = ${task}) ORDER BY id ASC LIMIT ${q.limit}`
+		: await sql`SELECT * FROM svix_tasks WHERE id < ${q.below ?? '\uffff'} AND (${status}::text IS NULL OR status = ${status})
+			AND (${task}::text IS NULL OR task = ${task}) ORDER BY id DESC LIMIT ${q.limit}`
+	return [...rows].map((r) => ({ id: r.id, task: r.task, status: r.status, data: JSON.parse(r.data), updatedAt: num(r.updated_at) }))
+}
+
+export async function purge(sql: Q, answersBefore: number, tasksBefore: number): Promise<number> {
 	return sql.begin(async (tx) => {
 		const a = await tx`DELETE FROM svix_idempotency WHERE created_at < ${answersBefore}`
 		const m = await tx`DELETE FROM svix_messages m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.pk = m.event_pk)`
 		const t = await tx`DELETE FROM svix_manual_tries t WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pk = t.delivery_pk)`
-		return (a.count as number) + (m.count as number) + (t.count as number)
+		const k = await tx`DELETE FROM svix_tasks WHERE updated_at < ${tasksBefore}`
+		return (a.count as number) + (m.count as number) + (t.count as number) + (k.count as number)
 	})
 }

@@ -21,7 +21,7 @@ import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
 import * as portalKeys from './portal-keys'
 import * as svix from './svix'
-import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage } from '../svix-types'
+import type { SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixIdempotentAnswer, SvixNewMessage, SvixPage, SvixTaskPage } from '../svix-types'
 
 const LEAN_BODY = 1024
 const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length <= LEAN_BODY ? c : {
@@ -246,10 +246,11 @@ export class SqliteStore implements Store {
 	async svixMessages(app: string, page: SvixPage) { return svix.messages(this.client, app, page) }
 	async svixMessage(app: string, idOrEventId: string) { return svix.message(this.client, app, idOrEventId) }
 	async svixAttempts(app: string, f: SvixAttemptFilter) { return svix.attempts(this.client, app, f) }
-	svixResend(app: string, msgId: string, endpoint: string, now: number) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now)) }
-	async svixPurge(answersBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore)) }
+	svixResend(app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null) { return this.writes.run(() => svix.resend(this.client, app, msgId, endpoint, now, retries, idem)) }
+	async svixPurge(answersBefore: number, tasksBefore: number) { this.checkFault(); return this.measured(() => svix.purge(this.client, answersBefore, tasksBefore)) }
 	async svixSaveTask(t: SvixTaskRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveTask(this.client, t, idem) }
 	async svixTask(id: string) { return svix.task(this.client, id) }
+	async svixTasks(q: SvixTaskPage) { return svix.tasks(this.client, q) }
 	async svixEventTypes() { return svix.eventTypes(this.client) }
 	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
 	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }

@@ -1,7 +1,7 @@
 import type { Database } from 'bun:sqlite'
 import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
-	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
+	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome, SvixTaskPage,
 } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
@@ -97,6 +97,11 @@ function messageWhere(f: SvixMessageFilter | undefined, at: string): { sql: stri
 
 export function messages(client: Database, app: string, page: SvixPage): SvixMessageRecord[] {
 	const w = messageWhere(page.filter, 'm.created_at')
+	if (page.jobFor) {
+		const st = page.jobFor.statuses
+		w.sql.push(`EXISTS (SELECT 1 FROM deliveries d WHERE d.event_pk = m.event_pk AND d.endpoint = ? AND d.test = 0${st ? ` AND d.status IN (${st.map(() => '?').join(', ')})` : ''})`)
+		w.args.push(page.jobFor.endpoint, ...(st ?? []))
+	}
 	const more = w.sql.map((c) => ` AND ${c}`).join('')
 	const rows = page.above !== undefined
 		? client.prepare(`${MSG} WHERE m.app = ? AND m.id > ?${more} ORDER BY m.id ASC LIMIT ?`).all(app, page.above, ...w.args, page.limit)
@@ -172,24 +177,26 @@ export function deleteEventType(client: Database, name: string) {
 }
 
 /** Runs inside the write queue's transaction. */
-export function resend(client: Database, app: string, msgId: string, endpoint: string, now: number): 'missing' | 'queued' {
+export function resend(client: Database, app: string, msgId: string, endpoint: string, now: number, retries: number, idem: SvixIdempotentAnswer | null): 'missing' | 'queued' {
 	const m = client.prepare('SELECT event_pk FROM svix_messages WHERE app = ? AND id = ?').get(app, msgId) as { event_pk: number } | null
 	if (!m) return 'missing'
 	const job = client.prepare(`SELECT pk, status, attempt_count FROM deliveries WHERE event_pk = ? AND endpoint = ? AND test = 0 ORDER BY pk DESC LIMIT 1`)
 		.get(m.event_pk, endpoint) as { pk: number; status: string; attempt_count: number } | null
 	let pk: number
 	let n: number
+	// the manual try counts past the end of the retry schedule, so a failure is final: one try, never retried
 	if (job && job.status !== 'delivering') {
-		client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count, next_attempt_at = ?, updated_at = ? WHERE pk = ?`).run(now, now, job.pk)
+		client.prepare(`UPDATE deliveries SET status = 'pending', owner = NULL, schedule_base = attempt_count - ?, next_attempt_at = ?, updated_at = ? WHERE pk = ?`).run(retries, now, now, job.pk)
 		pk = job.pk
 		n = job.attempt_count + 1
 	} else {
 		const row = client.prepare(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, attempt_count, schedule_base, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'pending', 0, 0, 0, ?, ?, ?) RETURNING pk`).get(newJobId(), app, endpoint, m.event_pk, now, now, now) as { pk: number }
+			VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?) RETURNING pk`).get(newJobId(), app, endpoint, m.event_pk, -retries, now, now, now) as { pk: number }
 		pk = row.pk
 		n = 1
 	}
 	client.prepare('INSERT INTO svix_manual_tries (delivery_pk, n) VALUES (?, ?) ON CONFLICT DO NOTHING').run(pk, n)
+	remember(client, idem, now)
 	return 'queued'
 }
 
@@ -207,10 +214,21 @@ export function task(client: Database, id: string): SvixTaskRecord | null {
 	return r && { id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }
 }
 
-export function purge(client: Database, answersBefore: number): number {
+export function tasks(client: Database, q: SvixTaskPage): SvixTaskRecord[] {
+	const where: string[] = [q.above !== undefined ? 'id > ?' : 'id < ?']
+	const args: Array<string | number> = [q.above ?? q.below ?? '\uffff']
+	if (q.status !== undefined) { where.push('status = ?'); args.push(q.status) }
+	if (q.task !== undefined) { where.push('task = ?'); args.push(q.task) }
+	const rows = client.prepare(`SELECT * FROM svix_tasks WHERE ${where.join(' AND ')} ORDER BY id ${q.above !== undefined ? 'ASC' : 'DESC'} LIMIT ?`)
+		.all(...args, q.limit) as Array<{ id: string; task: string; status: string; data: string; updated_at: number }>
+	return rows.map((r) => ({ id: r.id, task: r.task, status: r.status as SvixTaskRecord['status'], data: JSON.parse(r.data), updatedAt: r.updated_at }))
+}
+
+export function purge(client: Database, answersBefore: number, tasksBefore: number): number {
 	return client.transaction(() => {
 		let n = client.prepare('DELETE FROM svix_idempotency WHERE created_at < ?').run(answersBefore).changes
 		n += client.prepare('DELETE FROM svix_messages WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.pk = svix_messages.event_pk)').run().changes
+		n += client.prepare('DELETE FROM svix_tasks WHERE updated_at < ?').run(tasksBefore).changes
 		n += client.prepare('DELETE FROM svix_manual_tries WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pk = svix_manual_tries.delivery_pk)').run().changes
 		return n
 	}).immediate()

@@ -1,11 +1,13 @@
 // Message attempts: the tries of an application's jobs.
 import type { SvixAttemptFilter, SvixAttemptRecord } from '../../store/svix-types'
-import { notFound, SvixError } from '../errors'
+import type { DeliveryStatus } from '../../domain'
+import type { SvixMessageRecord } from '../../store/svix-types'
+import { invalid, notFound, SvixError } from '../errors'
 import type { Ctx, Route } from '../http'
 import { attemptId, attemptPk } from '../ids'
 import { listQuery, page, pageArray } from '../paging'
 import type { JobRecord } from '../../store/store'
-import { attemptFilter } from '../filters'
+import { attemptFilter, messageFilter } from '../filters'
 import { findApp, iso } from '../services/apps'
 import { endpointOut, findEndpoint } from '../services/endpoints'
 import { findMessage, messageOut, withContent } from '../services/messages'
@@ -56,7 +58,35 @@ function jobStatus(j: JobRecord, expanded: boolean): { status: number; statusTex
 	}
 }
 
+// Svix's status number as the job statuses that show it (pending and sending share 'pending')
+const JOB_STATUSES: Record<string, DeliveryStatus[]> = {
+	0: ['succeeded'], 1: ['pending'], 2: ['failed'], 3: ['delivering', 'pending'], 4: ['cancelled'],
+}
+
 export const attemptRoutes: Route[] = [
+	{
+		// the messages an endpoint was sent, newest first, with where its job stands
+		method: 'GET', path: 'app/:app/endpoint/:endpoint/msg', handler: async (ctx) => {
+			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
+			const status = ctx.query.get('status')
+			if (status !== null && status !== '' && !/^[0-4]$/.test(status)) throw invalid(['query', 'status'], 'must be 0, 1, 2, 3 or 4')
+			const jobFor = { endpoint: endpoint.id, statuses: status ? JOB_STATUSES[status] : undefined }
+			const q = { ...listQuery(ctx.query, 'descending'), order: 'descending' as const }
+			const filter = messageFilter(ctx.query)
+			const got = await page<SvixMessageRecord>(q, (m) => m.id, (forward, after, n) => ctx.deps.store.svixMessages(app.id, forward
+				? { below: after ?? undefined, limit: n, filter, jobFor }
+				: { above: after ?? undefined, limit: n, filter, jobFor }))
+			const content = withContent(ctx)
+			const expanded = ctx.query.get('expanded_statuses') === 'true'
+			const data = []
+			for (const m of got.data) {
+				const [j] = await ctx.deps.store.listJobs({ flow: app.id, endpoint: endpoint.id, eventId: m.id }, { beforePk: null, limit: 1 })
+				const s = j ? jobStatus(j, expanded) : { status: 1, statusText: 'pending' }
+				data.push({ ...messageOut(m, content), ...s, nextAttempt: j && j.status === 'pending' && j.nextAttemptAt !== null ? iso(j.nextAttemptAt) : null })
+			}
+			return { status: 200, body: { ...got, data } }
+		},
+	},
 	{
 		// the endpoints a message went to, with where its job stands
 		method: 'GET', path: 'app/:app/msg/:msg/endpoint', handler: async (ctx) => {
@@ -90,7 +120,8 @@ export const attemptRoutes: Route[] = [
 			const { app, endpoint } = findEndpoint(ctx, ctx.params.app, ctx.params.endpoint)
 			const msg = await findMessage(ctx, app.id, ctx.params.msg)
 			if (!ctx.deps.catalog.isEnabled(app.id, endpoint)) throw new SvixError(400, 'endpoint_disabled', 'The endpoint is disabled')
-			if (await ctx.deps.store.svixResend(app.id, msg.id, endpoint.id, ctx.deps.now()) === 'missing') throw notFound('Message not found')
+			const retries = ctx.deps.catalog.retrySchedule(ctx.deps.catalog.flow(app.id)?.flow, endpoint).length
+			if (await ctx.deps.store.svixResend(app.id, msg.id, endpoint.id, ctx.deps.now(), retries, ctx.answer(202, {})) === 'missing') throw notFound('Message not found')
 			ctx.deps.notify()
 			return { status: 202, body: {} }
 		},

@@ -1,7 +1,7 @@
 import type { Route } from '../http'
 import { parseBody } from '../http'
 import { endpointIn, endpointPatch, endpointUpsertIn, eventExampleIn, headersIn, headersPatchIn, recoverIn, rotateIn } from '../model'
-import { getTask, recover } from '../services/recover'
+import { getTask, listTasks, recover } from '../services/recover'
 import { SvixError } from '../errors'
 import { findType } from '../services/event-types'
 import { createMessage } from '../services/messages'
@@ -71,6 +71,7 @@ export const endpointRoutes: Route[] = [
 		},
 	},
 	{ method: 'POST', path: `${ONE}/recover`, handler: (ctx) => recover(ctx, ctx.params.app, ctx.params.endpoint, parseBody(recoverIn, ctx.body)) },
+	{ method: 'GET', path: 'background-task', handler: (ctx) => listTasks(ctx) },
 	{ method: 'GET', path: 'background-task/:task', handler: (ctx) => getTask(ctx, ctx.params.task) },
 	{ method: 'GET', path: `${ONE}/stats`, handler: (ctx) => endpointStats(ctx, ctx.params.app, ctx.params.endpoint) },
 	{ method: 'POST', path: `${ONE}/secret/rotate`, handler: (ctx) => rotateSecret(ctx, ctx.params.app, ctx.params.endpoint, parseBody(rotateIn, ctx.body ?? {})) },

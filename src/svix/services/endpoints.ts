@@ -7,6 +7,7 @@ import { conflict, invalid, notFound, SvixError } from '../errors'
 import type { Ctx } from '../http'
 import { newSvixId } from '../ids'
 import type { endpointIn, endpointPatch, endpointUpsertIn, rotateIn } from '../model'
+import { ownEndpoint } from '../flow'
 import { findApp, iso } from './apps'
 import { checkEndpointTypes } from './event-types'
 
@@ -32,7 +33,8 @@ export function checkHeaders(headers: Record<string, string>, at: string[]): Rec
 	return out
 }
 
-export function endpointOut(ctx: Ctx, app: string, e: EndpointConfig) {
+export function endpointOut(ctx: Ctx, app: string, shown: EndpointConfig) {
+	const e = ownEndpoint(shown)
 	const s = e.svix
 	return {
 		id: e.id, url: e.url, description: s?.description ?? '', throttleRate: e.rateLimit, uid: s?.uid ?? null,
@@ -42,7 +44,7 @@ export function endpointOut(ctx: Ctx, app: string, e: EndpointConfig) {
 }
 
 export function appEndpoints(ctx: Ctx, app: string): EndpointConfig[] {
-	return ctx.deps.catalog.flow(app)?.endpoints ?? []
+	return (ctx.deps.catalog.flow(app)?.endpoints ?? []).map(ownEndpoint)
 }
 
 export function lookupEndpoint(ctx: Ctx, app: string, idOrUid: string): EndpointConfig | undefined {
@@ -179,11 +181,36 @@ export async function changeHeaders(ctx: Ctx, appIdOrUid: string, idOrUid: strin
 	return save(ctx, app.id, e, 204, undefined)
 }
 
-/** Jobs of the endpoint by their status now (one per message and endpoint). */
+const STATS_WINDOW_MS = 28 * 86400_000
+// svix-server allows five minutes beyond the window and the present, for clocks that differ
+const STATS_SLACK_MS = 5 * 60_000
+
+function statsTime(ctx: Ctx, name: 'since' | 'until'): number | null {
+	const raw = ctx.query.get(name)
+	if (raw === null || raw === '') return null
+	const t = Date.parse(raw)
+	if (Number.isNaN(t)) throw invalid(['query', name], 'must be a date-time')
+	return t
+}
+
+/** Jobs of the endpoint created in the window [since, until] (default the 28 days up to now), by their status now. */
 export async function endpointStats(ctx: Ctx, appIdOrUid: string, idOrUid: string) {
 	const { app, endpoint } = findEndpoint(ctx, appIdOrUid, idOrUid)
+	const now = ctx.deps.now()
+	const until = statsTime(ctx, 'until') ?? now
+	const since = statsTime(ctx, 'since') ?? until - STATS_WINDOW_MS
+	if (until > now + STATS_SLACK_MS) throw new SvixError(400, 'invalid_range', 'until must not be in the future')
+	if (since > until) throw new SvixError(400, 'invalid_range', 'since must not be after until')
+	if (until - since > STATS_WINDOW_MS + STATS_SLACK_MS) throw new SvixError(400, 'invalid_range', 'the range must be at most 28 days')
 	const out = { success: 0, pending: 0, sending: 0, fail: 0, canceled: 0 }
 	const map = { succeeded: 'success', pending: 'pending', delivering: 'sending', failed: 'fail', cancelled: 'canceled' } as const
-	for (const c of await ctx.deps.store.jobCounts(app.id)) if (c.endpoint === endpoint.id) out[map[c.status]] += c.count
+	const filter = { flow: app.id, endpoint: endpoint.id, since, until: until + 1 }
+	let beforePk: number | null = null
+	for (;;) {
+		const jobs = await ctx.deps.store.listJobs(filter, { beforePk, limit: 1000 })
+		for (const j of jobs) if (!j.test) out[map[j.status]]++
+		if (jobs.length < 1000) break
+		beforePk = jobs[jobs.length - 1].pk
+	}
 	return { status: 200, body: out }
 }

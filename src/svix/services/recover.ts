@@ -6,6 +6,7 @@ import { invalid, notFound } from '../errors'
 import type { Ctx } from '../http'
 import { newSvixId } from '../ids'
 import type { recoverIn } from '../model'
+import { listQuery, page } from '../paging'
 import { iso } from './apps'
 import { findEndpoint } from './endpoints'
 
@@ -40,6 +41,22 @@ export async function recover(ctx: Ctx, appIdOrUid: string, idOrUid: string, inp
 	}
 	if (sent > 0) ctx.deps.notify()
 	return { status: 202, body }
+}
+
+const TASK_STATUSES = ['running', 'finished', 'failed'] as const
+
+/** Background tasks, newest first unless `order=ascending`, narrowed by `status` and `task`. */
+export async function listTasks(ctx: Ctx) {
+	const q = listQuery(ctx.query, 'descending')
+	const status = ctx.query.get('status') || undefined
+	if (status !== undefined && !(TASK_STATUSES as readonly string[]).includes(status)) throw invalid(['query', 'status'], 'must be running, finished or failed')
+	const narrow = { status: status as SvixTaskRecord['status'] | undefined, task: ctx.query.get('task') || undefined }
+	const got = await page<SvixTaskRecord>(q, (t) => t.id, (forward, after, n) => {
+		// forward goes to older tasks in descending order, to newer ones in ascending order
+		const older = forward === (q.order === 'descending')
+		return ctx.deps.store.svixTasks(older ? { ...narrow, below: after ?? undefined, limit: n } : { ...narrow, above: after ?? '', limit: n })
+	})
+	return { status: 200, body: { ...got, data: got.data.map(taskOut) } }
 }
 
 export async function getTask(ctx: Ctx, id: string) {

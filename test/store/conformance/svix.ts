@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import type { Store } from '../../../src/store/store'
 import type { SvixAppRecord, SvixNewMessage } from '../../../src/store/svix-types'
-import type { EndpointConfig } from '../../../src/domain'
+import type { DeliveryStatus, EndpointConfig } from '../../../src/domain'
 import type { Harness } from './harness'
 import { done, newFlow } from './values'
 
@@ -73,18 +73,22 @@ export function svixTests(harness: () => Harness) {
 			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'] }))
 			const [job] = await store.claim(a, 'ep_1', 10, 1000, 60_000)
 			// in flight: a job of its own
-			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1100)).toBe('queued')
+			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1100, 7, { key: `rs-${a}`, status: 202, body: '{}' })).toBe('queued')
+			expect(await store.svixAnswer(`rs-${a}`, 0)).toEqual({ status: 202, body: '{}' })
 			const [second] = await store.claim(a, 'ep_1', 10, 1200, 60_000)
 			expect(second.pk).not.toBe(job.pk)
+			// its one try already lies past the 7 retries of the schedule: a failure is final
+			expect(second.attemptCount - second.scheduleBase).toBe(7)
 			await store.complete([done(job, 1300), done(second, 1300)])
 			// finished: the latest job again
-			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1400)).toBe('queued')
+			expect(await peer.svixResend(a, 'msg_1', 'ep_1', 1400, 7, null)).toBe('queued')
 			const [again] = await store.claim(a, 'ep_1', 10, 1500, 60_000)
 			expect(again.pk).toBe(second.pk)
+			expect(again.attemptCount - again.scheduleBase).toBe(7)
 			await store.complete([done(again, 1600)])
 			// no job for that endpoint yet: a new one
-			expect(await store.svixResend(a, 'msg_1', 'ep_2', 1700)).toBe('queued')
-			expect(await store.svixResend(a, 'msg_9', 'ep_1', 1700)).toBe('missing')
+			expect(await store.svixResend(a, 'msg_1', 'ep_2', 1700, 7, null)).toBe('queued')
+			expect(await store.svixResend(a, 'msg_9', 'ep_1', 1700, 7, null)).toBe('missing')
 			const tries = await peer.svixAttempts(a, { msgId: 'msg_1', limit: 10 })
 			expect(tries.map((t) => [t.startedAt, t.manual])).toEqual([[1600, true], [1300, true], [1300, false]])
 		})
@@ -96,6 +100,25 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.claim(a, 'ep_1', 10, 1000, 60_000)).toEqual([])
 			expect(await peer.nextDue(a, 'ep_1')).toBe(90_000)
 			expect(await store.claim(a, 'ep_1', 10, 90_000, 150_000)).toHaveLength(1)
+		})
+
+		test('messages with a job for an endpoint, optionally in given statuses, with the other filters', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1', 'ep_2'], now: 1000 }))
+			await store.svixSendMessage(msg(a, 'msg_2', { endpoints: ['ep_1'], channels: ['eu'], now: 2000 }))
+			await store.svixSendMessage(msg(a, 'msg_3', { endpoints: ['ep_2'], now: 3000 }))
+			const ids = async (jobFor: { endpoint: string; statuses?: DeliveryStatus[] }, filter: object = {}) => (await peer.svixMessages(a, { limit: 10, filter, jobFor })).map((m) => m.id)
+			expect(await ids({ endpoint: 'ep_1' })).toEqual(['msg_2', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_2' })).toEqual(['msg_3', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_1' }, { channel: 'eu' })).toEqual(['msg_2'])
+			expect((await peer.svixMessages(a, { limit: 10, below: 'msg_2', jobFor: { endpoint: 'ep_1' } })).map((m) => m.id)).toEqual(['msg_1'])
+			expect((await peer.svixMessages(a, { limit: 10, above: 'msg_1', jobFor: { endpoint: 'ep_2' } })).map((m) => m.id)).toEqual(['msg_3'])
+			const jobs = await store.claim(a, 'ep_1', 10, 4000, 60_000)
+			await store.complete(jobs.map((j) => done(j, 4100)))
+			expect(await ids({ endpoint: 'ep_1', statuses: ['succeeded'] })).toEqual(['msg_2', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_2', statuses: ['succeeded'] })).toEqual([])
+			expect(await ids({ endpoint: 'ep_2', statuses: ['pending', 'delivering'] })).toEqual(['msg_3', 'msg_1'])
+			expect(await ids({ endpoint: 'ep_9' })).toEqual([])
 		})
 
 		test('message and attempt lists narrow by channel, tag, type, time, outcome and status class', async () => {
@@ -156,22 +179,45 @@ export function svixTests(harness: () => Harness) {
 			expect(await store.svixTask('qtask_none')).toBeNull()
 		})
 
+		test('background tasks page by id both ways and narrow by status and task', async () => {
+			const p = `qtask_${newFlow()}`
+			for (const [i, status] of (['finished', 'running', 'finished'] as const).entries()) {
+				await store.svixSaveTask({ id: `${p}_${i}`, task: 'endpoint.recover', status, data: {}, updatedAt: 30_000 + i }, null)
+			}
+			const mine = (ts: Array<{ id: string }>) => ts.map((t) => t.id).filter((id) => id.startsWith(p))
+			expect(mine(await peer.svixTasks({ below: `${p}_3`, limit: 3 }))).toEqual([`${p}_2`, `${p}_1`, `${p}_0`])
+			expect(mine(await peer.svixTasks({ below: `${p}_2`, limit: 1 }))).toEqual([`${p}_1`])
+			expect(mine(await peer.svixTasks({ above: `${p}_0`, limit: 2 }))).toEqual([`${p}_1`, `${p}_2`])
+			expect(mine(await peer.svixTasks({ below: `${p}_3`, limit: 3, status: 'finished' }))).toEqual([`${p}_2`, `${p}_0`])
+			expect(mine(await peer.svixTasks({ below: `${p}_3`, limit: 3, task: 'endpoint.replay' }))).toEqual([])
+		})
+
 		test('retention removes old answers and rows whose event or job is gone', async () => {
 			const a = `app_${newFlow()}`
 			await store.svixSendMessage(msg(a, 'msg_1', { endpoints: ['ep_1'], idem: { key: `old-${a}`, status: 202, body: '{}' }, now: 1000 }))
 			await store.svixSendMessage(msg(a, 'msg_2', { endpoints: ['ep_1'], idem: { key: `new-${a}`, status: 202, body: '{}' }, now: 50_000 }))
 			const jobs = await store.claim(a, 'ep_1', 10, 60_000, 120_000)
 			await store.complete(jobs.map((j) => done(j, 61_000)))
-			await store.svixResend(a, 'msg_1', 'ep_1', 62_000)
+			await store.svixResend(a, 'msg_1', 'ep_1', 62_000, 7, null)
 			const again = await store.claim(a, 'ep_1', 10, 63_000, 120_000)
 			await store.complete(again.map((j) => done(j, 64_000)))
 			// jobs and events of the app go, as retention takes them
 			await store.purgeFinishedJobs(10_000_000, 1000)
 			await store.purgeOrphanEvents(10_000_000, null, 1000)
-			expect(await store.svixPurge(10_000)).toBeGreaterThanOrEqual(2)
+			expect(await store.svixPurge(10_000, 0)).toBeGreaterThanOrEqual(2)
 			expect(await peer.svixAnswer(`old-${a}`, 0)).toBeNull()
 			expect(await peer.svixAnswer(`new-${a}`, 0)).not.toBeNull()
 			expect(await peer.svixMessages(a, { limit: 10 })).toEqual([])
+		})
+
+		test('retention removes background tasks last changed before its cutoff, keeps newer ones', async () => {
+			const old = `qtask_${newFlow()}`
+			const recent = `qtask_${newFlow()}`
+			await store.svixSaveTask({ id: old, task: 'endpoint.recover', status: 'finished', data: { messagesSent: 1 }, updatedAt: 5_000 }, null)
+			await store.svixSaveTask({ id: recent, task: 'endpoint.recover', status: 'finished', data: { messagesSent: 1 }, updatedAt: 20_000 }, null)
+			expect(await store.svixPurge(0, 10_000)).toBeGreaterThanOrEqual(1)
+			expect(await peer.svixTask(old)).toBeNull()
+			expect(await peer.svixTask(recent)).not.toBeNull()
 		})
 
 		test('deleting an application removes its endpoints and cancels its pending jobs', async () => {
