@@ -13,6 +13,19 @@ export interface SvixAppRecord {
 	updatedAt: number
 }
 
+/** How long a stored answer is replayed for a POST with the same idempotency key. */
+export const IDEMPOTENCY_TTL_MS = 12 * 3600_000
+
+/**
+ * Another request with the same idempotency key stored its answer first (on
+ * another instance, or here after the wait for it ran out): the database is
+ * the arbiter, this request's effect is rolled back, and the caller replays
+ * the stored answer instead.
+ */
+export class IdempotencyTaken extends Error {
+	constructor() { super('another request with this idempotency key was answered first') }
+}
+
 /** A stored 2xx answer, replayed for a POST with the same key. */
 export interface SvixIdempotentAnswer {
 	key: string

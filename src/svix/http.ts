@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import type { Catalog } from '../catalog'
 import { parseJsonBounded } from '../json'
 import type { Store } from '../store/store'
-import type { SvixIdempotentAnswer } from '../store/svix-types'
+import { IDEMPOTENCY_TTL_MS, IdempotencyTaken, type SvixIdempotentAnswer } from '../store/svix-types'
 import { authFailed, fromZod, invalid, notFound, notImplemented, SvixError } from './errors'
 
 export interface SvixDeps {
@@ -42,7 +42,6 @@ export interface Route {
 	handler: (ctx: Ctx) => Promise<Answer>
 }
 
-const IDEMPOTENCY_MS = 12 * 3600_000
 const IDEMPOTENCY_WAIT_MS = 5000
 /** requests of this process by idempotency key, while they run: a second one waits for the first */
 const running = new Map<string, Promise<unknown>>()
@@ -126,8 +125,8 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 			idem = createHash('sha256').update(`${token}\u0000${key}\u0000${url.pathname}${url.search}`).digest('hex')
 			const first = running.get(idem)
 			if (first) await Promise.race([first.catch(() => {}), Bun.sleep(IDEMPOTENCY_WAIT_MS)])
-			const stored = await deps.store.svixAnswer(idem, deps.now() - IDEMPOTENCY_MS)
-			if (stored) return new Response(stored.status === 204 ? null : stored.body, { status: stored.status, headers: stored.status === 204 ? {} : { 'content-type': 'application/json' } })
+			const stored = await deps.store.svixAnswer(idem, deps.now() - IDEMPOTENCY_TTL_MS)
+			if (stored) return replay(stored)
 		}
 		const body = method === 'GET' || method === 'DELETE' ? undefined : await readBody(request, deps.maxBodyBytes())
 		const ctx: Ctx = {
@@ -140,7 +139,15 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 			running.set(k, work)
 			work.finally(() => { if (running.get(k) === work) running.delete(k) }).catch(() => {})
 		}
-		const out = await work
+		let out: Awaited<typeof work>
+		try {
+			out = await work
+		} catch (err) {
+			if (!(err instanceof IdempotencyTaken) || idem === null) throw err
+			const stored = await deps.store.svixAnswer(idem, deps.now() - IDEMPOTENCY_TTL_MS)
+			if (!stored) throw err
+			return replay(stored)
+		}
 		return json(out.status, out.body)
 	} catch (err) {
 		if (err instanceof SvixError) return json(err.status, err.body())
@@ -148,6 +155,9 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 		return json(500, {})
 	}
 }
+
+const replay = (stored: { status: number; body: string }) =>
+	new Response(stored.status === 204 ? null : stored.body, { status: stored.status, headers: stored.status === 204 ? {} : { 'content-type': 'application/json' } })
 
 export function svixPlugin(deps: SvixDeps, routes: Route[]) {
 	const run = ({ request }: { request: Request }) => handle(deps, routes, request)

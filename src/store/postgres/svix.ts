@@ -2,6 +2,7 @@ import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
 	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome, SvixTaskPage,
 } from '../svix-types'
+import { IDEMPOTENCY_TTL_MS, IdempotencyTaken } from '../svix-types'
 import { applyAll } from './ingest'
 import { newJobId } from '../ids'
 import { num, type Q } from './rows'
@@ -17,10 +18,17 @@ export async function apps(sql: Q): Promise<SvixAppRecord[]> {
 	return [...await sql`SELECT * FROM svix_apps ORDER BY id`].map(toApp)
 }
 
+/**
+ * Stores the answer beside its effect. Two instances with one key: the second
+ * insert waits on the first's row lock, then finds a live answer and rolls its
+ * own effect back.
+ */
 async function remember(tx: Q, idem: SvixIdempotentAnswer | null, now: number) {
 	if (!idem) return
-	await tx`INSERT INTO svix_idempotency (key, status, body, created_at) VALUES (${idem.key}, ${idem.status}, ${idem.body}, ${now})
-		ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body, created_at = excluded.created_at`
+	const [row] = await tx`INSERT INTO svix_idempotency (key, status, body, created_at) VALUES (${idem.key}, ${idem.status}, ${idem.body}, ${now})
+		ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body, created_at = excluded.created_at
+		WHERE svix_idempotency.created_at < ${now - IDEMPOTENCY_TTL_MS} RETURNING key`
+	if (!row) throw new IdempotencyTaken()
 }
 
 class UidTaken extends Error {}

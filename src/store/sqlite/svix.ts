@@ -3,6 +3,7 @@ import type { DeliveryStatus, EndpointConfig } from '../../domain'
 import type {
 	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskRecord, SvixMessageFilter, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome, SvixTaskPage,
 } from '../svix-types'
+import { IDEMPOTENCY_TTL_MS, IdempotencyTaken } from '../svix-types'
 import * as endpoints from './endpoints'
 import type { IngestWrites } from './ingest'
 import { newJobId } from '../ids'
@@ -16,10 +17,13 @@ export function apps(client: Database): SvixAppRecord[] {
 	return (client.prepare('SELECT * FROM svix_apps ORDER BY id').all() as AppRow[]).map(toApp)
 }
 
+/** Stores the answer beside its effect; a live answer of the same key already there rolls the effect back. */
 function remember(client: Database, idem: SvixIdempotentAnswer | null, now: number) {
 	if (!idem) return
-	client.prepare(`INSERT INTO svix_idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body, created_at = excluded.created_at`).run(idem.key, idem.status, idem.body, now)
+	const row = client.prepare(`INSERT INTO svix_idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body, created_at = excluded.created_at
+		WHERE svix_idempotency.created_at < ? RETURNING key`).get(idem.key, idem.status, idem.body, now, now - IDEMPOTENCY_TTL_MS)
+	if (!row) throw new IdempotencyTaken()
 }
 
 export function saveApp(client: Database, a: SvixAppRecord, idem: SvixIdempotentAnswer | null): 'ok' | 'uid_taken' {
