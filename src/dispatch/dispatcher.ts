@@ -3,7 +3,7 @@ import type { EndpointConfig, StoredEvent } from '../domain'
 import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, EndpointStateRecord, IngestedEvent } from '../store/types'
 import { ClaimedBuffer } from './claimed'
-import { JumpDetector, type Jump } from './clock'
+import { JUMP_MS, JumpDetector, type Jump } from './clock'
 import { CompletionWriter } from './completions'
 import { attemptDelivery, LEASE_MARGIN_MS, type AttemptDeps } from './deliver'
 import { DueHints } from './due'
@@ -224,9 +224,16 @@ export class Dispatcher {
 				this.due.forget()
 			}
 		}
+		const sweep = mono - this.lastSweep >= SWEEP_MS
+		// a row written under a clock that has since gone back (stepped forward and back between two looks,
+		// or while no dispatcher looked) is due far ahead, and no single step describes it: it follows the clock
+		if (sweep && await this.deps.store.shiftDue(0, null, this.deps.now(), JUMP_MS) > 0) {
+			this.deps.log.warn({}, 'jobs written under a wall clock since set back follow the clock')
+			this.due.forget()
+		}
 		const ticket = this.due.begin()
 		try {
-			if (mono - this.lastSweep >= SWEEP_MS) {
+			if (sweep) {
 				// the hints are only hints: read the truth for every enabled endpoint
 				this.lastSweep = mono
 				const found = await this.deps.store.nextDueAll(targets.map((t) => [t.flow, t.endpoint.id]))

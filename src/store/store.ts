@@ -157,8 +157,11 @@ export interface Store {
 	nextDue(flow: string, endpoint: string): Promise<number | null>
 	/** nextDue of each [flow, endpoint], in order: the dispatcher's once-a-second sweep */
 	nextDueAll(targets: Array<[string, string]>): Promise<Array<number | null>>
-	/** the wall clock stepped: move due times and leases of rows written up to `writtenUpTo` (null: all) by deltaMs */
-	shiftDue(deltaMs: number, writtenUpTo: number | null): Promise<number>
+	/**
+	 * the wall clock stepped: move due times and leases of rows written up to `writtenUpTo` (null: all) by deltaMs;
+	 * with `now`, then also bring rows written later than now + toleranceMs (under a clock since stepped back) to now, keeping their delay
+	 */
+	shiftDue(deltaMs: number, writtenUpTo: number | null, now?: number, toleranceMs?: number): Promise<number>
 	events(pks: number[]): Promise<Map<number, StoredEvent & { pk: number }>>
 	complete(items: Completion[]): Promise<void>
 	/** start-up: jobs this owner left in flight go back to pending (SQLite without an owner: every one, its lock file makes them ours) */

@@ -79,3 +79,17 @@ test('steps back and forth while tries are in flight neither strand nor repeat t
 	// one try each: no lease read as expired by a step forward
 	expect(rx.on('/swing').length).toBe(20)
 })
+
+test('a job written while the clock ran ahead is not stranded when it steps back unseen', async () => {
+	// forward and back again between two looks of the dispatcher: it sees no step at all, while the
+	// job ingested in between is due five hours ahead (the dispatcher held still to make the gap certain)
+	const g = await start('1s', ['ahead'])
+	await g.run.dispatcher.stop(1000)
+	offset = 5 * HOUR
+	await g.post('/v1/flows/shop/events', { id: 'evt-1', type: 'x' })
+	offset = 0
+	await g.run.dispatcher.start()
+	await waitFor(() => rx.on('/ahead').length === 1, 2000, 'the job written under the clock that ran ahead')
+	const [job] = sql<{ due: number; updated: number }>(g.dir, `SELECT next_attempt_at AS due, updated_at AS updated FROM deliveries`)
+	expect(job.updated).toBeLessThan(Date.now() + 2000)
+})

@@ -142,7 +142,7 @@ function watch(g: TestGateway, s: Scenario, clock: Clock) {
 		if (real > lastSample + TICK_MS) stalls.push([lastSample + TICK_MS, real])
 		lastSample = real
 		const stalledSince = (from: number) => stalls.reduce((sum, [a, b]) => sum + Math.max(0, b - Math.max(a, from)), 0)
-		const stepping = real - clock.steppedAt < LIMIT_MS + SLACK_MS
+		const stepping = real - clock.steppedAt - stalledSince(clock.steppedAt) < LIMIT_MS + SLACK_MS
 		const held = new Map<string, number>()
 		for (const r of busy.all() as Array<{ flow: string; endpoint: string; n: number }>) held.set(`${r.flow}/${r.endpoint}`, r.n)
 		const globalFull = g.run.dispatcher.inFlight >= s.concurrency

@@ -42,3 +42,26 @@ test('a clock step moves due times and leases of rows written up to a time, and 
 		s.close()
 	}
 })
+
+test('rows written under a clock since set back follow it, keeping their delay', async () => {
+	const s = new SqliteStore({ path: join(tempDir(), 'ahead.db'), synchronous: 'normal', maxSizeBytes: 0 })
+	try {
+		await s.ingest('f', [{ event: event('now'), endpoints: ['a'] }], 1000)
+		await s.claim('f', 'a', 10, 1000, 61_000)
+		// written while the clock read five hours on: a retry 3 s later, a lease 60 s on
+		await s.ingest('f', [{ event: event('ahead'), endpoints: ['a', 'b'] }], 18_001_000)
+		s.client.prepare(`UPDATE deliveries SET next_attempt_at = updated_at + 3000 WHERE endpoint = 'b'`).run()
+		const all = () => s.client.prepare('SELECT endpoint, status, next_attempt_at AS due, updated_at AS at FROM deliveries ORDER BY pk').all()
+		// the clock reads 2000 again: within a tolerance of 20,000,000 nothing counts as ahead
+		expect(await s.shiftDue(0, null, 2000, 20_000_000)).toBe(0)
+		expect(await s.shiftDue(0, null, 2000, 2000)).toBe(2)
+		expect(all()).toEqual([
+			{ endpoint: 'a', status: 'delivering', due: 61_000, at: 1000 },
+			{ endpoint: 'a', status: 'pending', due: 2000, at: 2000 },
+			{ endpoint: 'b', status: 'pending', due: 5000, at: 2000 },
+		])
+		expect(await s.shiftDue(0, null, 2000, 2000)).toBe(0)
+	} finally {
+		s.close()
+	}
+})

@@ -68,7 +68,7 @@ export class PostgresStore implements Store {
 	nextDueAll(targets: Array<[string, string]>) { return queue.nextDueAll(this.sql, targets) }
 	// Due times here are shared by every instance: one instance's clock stepping
 	// says nothing about the others', so it must not move rows they follow too.
-	async shiftDue(_deltaMs: number, _writtenUpTo: number | null) { return 0 }
+	async shiftDue(_deltaMs: number, _writtenUpTo: number | null, _now?: number, _toleranceMs?: number) { return 0 }
 	events(pks: number[]) { return queue.events(this.sql, pks) }
 	complete(items: Completion[]) { return queue.complete(this.sql, items, this.instanceId) }
 	recoverInFlight(now: number, owner = this.instanceId) { return queue.recoverInFlight(this.sql, now, owner) }

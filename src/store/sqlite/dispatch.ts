@@ -24,6 +24,7 @@ export class DispatchQueries {
 	private insertAttempt: Statement
 	private finishDelivery: Statement
 	private eventsStmt: Statement
+	private futureStmt: Statement
 
 	constructor(private client: Database) {
 		// Claiming moves the due time to the lease's end in the same statement, so a
@@ -32,6 +33,8 @@ export class DispatchQueries {
 			WHERE pk IN (SELECT pk FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending' AND next_attempt_at <= ?
 				ORDER BY next_attempt_at LIMIT ?)
 			RETURNING pk, id, flow, endpoint, event_pk AS eventPk, attempt_count AS attemptCount, schedule_base AS scheduleBase, test`)
+		this.futureStmt = client.prepare(`SELECT 1 AS x WHERE EXISTS (SELECT 1 FROM deliveries WHERE status = 'pending' AND updated_at > ?)
+			OR EXISTS (SELECT 1 FROM deliveries WHERE status = 'delivering' AND updated_at > ?)`)
 		this.eventsStmt = client.prepare('SELECT * FROM events WHERE pk IN (SELECT value FROM json_each(?))')
 		this.nextDueStmt = client.prepare(`SELECT MIN(next_attempt_at) AS due FROM deliveries WHERE flow = ? AND endpoint = ? AND status = 'pending'`)
 		// one statement for every endpoint of a sweep, each an indexed MIN on deliveries_claim
@@ -68,11 +71,25 @@ export class DispatchQueries {
 	 * old clock move with it, so nothing waits hours and nothing fires hours
 	 * early. `writtenUpTo` (old clock) leaves rows written after the step alone;
 	 * null moves them all.
+	 *
+	 * With `now`, rows then still written later than now + toleranceMs follow
+	 * the clock too: such a row was written under a clock that ran ahead of this
+	 * one (a step forward and back between two looks, or while no dispatcher
+	 * looked), which no single step describes. Each writer sets updated_at with
+	 * the same reading as next_attempt_at, so the delay it meant is kept.
 	 */
-	shiftDue(deltaMs: number, writtenUpTo: number | null): number {
+	shiftDue(deltaMs: number, writtenUpTo: number | null, now?: number, toleranceMs = 0): number {
 		// updated_at moves too, so a later step tells these rows by the clock they now follow
-		return this.client.prepare(`UPDATE deliveries SET next_attempt_at = next_attempt_at + ?1, updated_at = updated_at + ?1
+		let moved = deltaMs === 0 ? 0 : this.client.prepare(`UPDATE deliveries SET next_attempt_at = next_attempt_at + ?1, updated_at = updated_at + ?1
 			WHERE status IN ('pending', 'delivering') AND (?2 IS NULL OR updated_at <= ?2)`).run(deltaMs, writtenUpTo).changes
+		if (now !== undefined) moved += this.client.prepare(`UPDATE deliveries SET next_attempt_at = next_attempt_at - (updated_at - ?1), updated_at = ?1
+			WHERE status IN ('pending', 'delivering') AND updated_at > ?1 + ?2`).run(now, toleranceMs).changes
+		return moved
+	}
+
+	/** Whether a row is written later than `after`: an indexed probe (deliveries_status_updated), so a sweep can ask cheaply. */
+	writtenAfter(after: number): boolean {
+		return this.futureStmt.get(after, after) != null
 	}
 
 	events(pks: number[]): Map<number, StoredEvent & { pk: number }> {

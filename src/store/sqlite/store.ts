@@ -104,7 +104,11 @@ export class SqliteStore implements Store {
 	// the dispatcher's and ingest's reads meet damaged pages first: they mark the store damaged
 	async nextDue(flow: string, endpoint: string) { return this.read(() => this.dispatch.nextDue(flow, endpoint)) }
 	async nextDueAll(targets: Array<[string, string]>) { return this.read(() => this.dispatch.nextDueAll(targets)) }
-	shiftDue(deltaMs: number, writtenUpTo: number | null) { return this.writes.run(() => this.dispatch.shiftDue(deltaMs, writtenUpTo)) }
+	async shiftDue(deltaMs: number, writtenUpTo: number | null, now?: number, toleranceMs?: number) {
+		// a sweep asks with no step at all: a read answers it unless some row was written ahead of the clock
+		if (deltaMs === 0 && (now === undefined || !this.read(() => this.dispatch.writtenAfter(now + (toleranceMs ?? 0))))) return 0
+		return this.writes.run(() => this.dispatch.shiftDue(deltaMs, writtenUpTo, now, toleranceMs))
+	}
 	async events(pks: number[]) { return this.read(() => this.dispatch.events(pks)) }
 	// Past the ingest limit the last 5% must last: an attempt record keeps all
 	// but the request body beyond its first KB (the event itself is stored).
