@@ -104,3 +104,16 @@ test('a failed COMMIT answers with its own error, not the ROLLBACK\'s "no transa
 		disk?.unmount()
 	}
 })
+
+test('a closed queue refuses what waited and what comes later, and never touches the closed database', async () => {
+	const client = new Database(':memory:')
+	client.exec('CREATE TABLE t (v INTEGER)')
+	const q = new WriteQueue(client)
+	const waiting = q.run(() => client.prepare('INSERT INTO t VALUES (1)').run())
+	q.close()
+	client.close()
+	await expect(waiting).rejects.toThrow('the store is closed')
+	await expect(q.run(() => 1)).rejects.toThrow('the store is closed')
+	// the flush that was scheduled before the close runs now and must find nothing to do
+	await Bun.sleep(10)
+})

@@ -259,5 +259,8 @@ export class SqliteStore implements Store {
 	async svixSaveEventType(t: SvixEventTypeRecord, idem: SvixIdempotentAnswer | null) { this.checkFault(); svix.saveEventType(this.client, t, idem) }
 	async svixDeleteEventType(name: string) { this.checkFault(); svix.deleteEventType(this.client, name) }
 
-	async close() { this.closeFn() }
+	async close() {
+		this.writes.close()
+		this.closeFn()
+	}
 }

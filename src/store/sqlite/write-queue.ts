@@ -52,8 +52,21 @@ export class WriteQueue {
 		this.rollbackTo = client.prepare('ROLLBACK TO write_queue_op')
 	}
 
+	private closed = false
+
+	/**
+	 * The store is closing: what still waits, and what comes later, is refused
+	 * rather than run against a closed database (a stop past its grace closes
+	 * the store while tries may still be finishing).
+	 */
+	close() {
+		this.closed = true
+		for (const op of this.queue.splice(0)) op.reject(new Error('the store is closed'))
+	}
+
 	/** `apply` runs synchronously inside the shared transaction; a throw rolls back only its own writes. */
 	run<T>(apply: () => T, after?: (v: T) => void): Promise<T> {
+		if (this.closed) return Promise.reject(new Error('the store is closed'))
 		return new Promise<T>((resolve, reject) => {
 			this.queue.push({ apply, resolve: resolve as (v: unknown) => void, reject, after: after as ((v: unknown) => void) | undefined })
 			this.schedule()
@@ -82,6 +95,7 @@ export class WriteQueue {
 
 	private flush() {
 		this.scheduled = false
+		if (this.closed) return
 		let group = this.queue.splice(0, this.maxGroup)
 		if (group.length === 0) return
 		let isolated = false
