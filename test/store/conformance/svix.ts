@@ -2,7 +2,7 @@
 // rows, stored answers) and reads back (messages by id or eventId, attempts).
 import { beforeAll, describe, expect, test } from 'bun:test'
 import type { Store } from '../../../src/store/store'
-import type { SvixAppRecord, SvixNewMessage } from '../../../src/store/svix-types'
+import { IdempotencyTaken, type SvixAppRecord, type SvixNewMessage } from '../../../src/store/svix-types'
 import type { DeliveryStatus, EndpointConfig } from '../../../src/domain'
 import type { Harness } from './harness'
 import { done, newFlow } from './values'
@@ -27,6 +27,25 @@ export function svixTests(harness: () => Harness) {
 	beforeAll(() => { ({ store, peer } = harness()) })
 
 	describe('svix', () => {
+		test('two instances sending with one idempotency key at once: one message; the other is rolled back and told so', async () => {
+			const a = `app_${newFlow()}`
+			await store.svixSaveApp(app(a), null)
+			await store.svixSaveEndpoint(a, endpoint('ep_1'), 1000, null)
+			const key = `race-${a}`
+			const outcomes = await Promise.allSettled([
+				store.svixSendMessage(msg(a, 'msg_r1', { endpoints: ['ep_1'], idem: { key, status: 202, body: '{"id":"msg_r1"}' } })),
+				peer.svixSendMessage(msg(a, 'msg_r2', { endpoints: ['ep_1'], idem: { key, status: 202, body: '{"id":"msg_r2"}' } })),
+			])
+			expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
+			const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult
+			expect(lost.reason).toBeInstanceOf(IdempotencyTaken)
+			const kept = (await store.svixAnswer(key, 0))!.body
+			const other = kept.includes('msg_r1') ? 'msg_r2' : 'msg_r1'
+			expect(await peer.svixMessage(a, other)).toBeNull()
+			// an answer older than the replay window no longer holds the key
+			expect((await store.svixSendMessage(msg(a, 'msg_r3', { idem: { key, status: 202, body: '{}' }, now: 1000 + 13 * 3600_000 }))).kind).toBe('sent')
+		})
+
 		test('an application is saved with its answer; a uid another app holds is refused and nothing is written', async () => {
 			const a = `app_${newFlow()}`
 			const uid = `u-${newFlow()}`
