@@ -11,6 +11,8 @@ export interface IngestDeps {
 	store: Store
 	catalog: Catalog
 	now: () => number
+	/** hookgate's own operational events: they may use the store's last 5%, kept for state it must record (store.nearly_full at 95% among them) */
+	reserve?: boolean
 }
 
 export const invalidEvent = (message: string, extra: Record<string, unknown> = {}) =>
@@ -82,7 +84,7 @@ export async function acceptEvents(deps: IngestDeps, view: FlowView, raws: unkno
 		await checkAgainstFlow(view, deps, e, batch ? { index: i } : {})
 		items[i].endpoints = targets(view, e.type)
 	}
-	const outcome = await storeWrite(() => deps.store.ingest(view.flow.id, items, deps.now()))
+	const outcome = await storeWrite(() => deps.store.ingest(view.flow.id, items, deps.now(), { reserve: deps.reserve === true }))
 	if (!outcome.ok) {
 		if (outcome.code === 'store_full') throw unavailable(STORE_FULL)
 		const extra = batch ? { index: outcome.index } : {}

@@ -145,7 +145,8 @@ export interface Store {
 	readonly dialect: 'sqlite' | 'postgres'
 
 	// ingest
-	ingest(flow: string, items: IngestItem[], now: number): Promise<IngestOutcome>
+	/** `reserve`: past the ingest limit of a size cap, still store (hookgate's own operational events) */
+	ingest(flow: string, items: IngestItem[], now: number, opts?: { reserve?: boolean }): Promise<IngestOutcome>
 	onCommitted(listener: (events: IngestedEvent[]) => void): void
 	getSession(flow: string, id: string): Promise<SessionRecord | null>
 	createSession(flow: string, id: string, metadata: Record<string, unknown>, now: number): Promise<CreateSessionOutcome>

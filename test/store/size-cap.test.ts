@@ -151,3 +151,22 @@ test('a reload that raises storage.maxSize lets ingest go on at once; one that l
 		await gw.stop()
 	}
 })
+
+test('past the ingest limit a producer is refused while hookgate\'s own signals still go into the reserve', async () => {
+	const { SqliteStore } = await import('../../src/store/sqlite/store')
+	const { tempDir } = await import('../support/gateway')
+	const store = new SqliteStore({ path: join(tempDir(), 'reserve.db'), synchronous: 'normal', maxSizeBytes: 1024 * 1024 })
+	try {
+		const item = (id: string) => ({ event: { id, type: 't', sessionId: null, occurredAt: null, success: true, data: { pad: 'x'.repeat(20_000) } }, endpoints: [] })
+		let n = 0
+		let outcome = await store.ingest('f', [item(`p${n++}`)], 1000)
+		while (outcome.ok && n < 200) outcome = await store.ingest('f', [item(`p${n++}`)], 1000)
+		expect(outcome).toEqual({ ok: false, code: 'store_full' })
+		const own = await store.ingest('ops', [{ event: { id: 'op_1', type: 'store.nearly_full', sessionId: null, occurredAt: null, success: true, data: {} }, endpoints: [] }], 1000, { reserve: true })
+		expect(own.ok).toBe(true)
+		// and a producer is still refused after it
+		expect(await store.ingest('f', [item('late')], 1000)).toEqual({ ok: false, code: 'store_full' })
+	} finally {
+		await store.close()
+	}
+})

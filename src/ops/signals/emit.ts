@@ -41,7 +41,7 @@ export class OpsEmitter {
 		const view = this.deps.catalog.flow(ops)!
 		const id = `op_${ulid()}`
 		try {
-			await acceptEvents(this.deps, view, [{ id, type, occurredAt: new Date(this.deps.now()).toISOString(), data }], null, false)
+			await acceptEvents({ ...this.deps, reserve: true }, view, [{ id, type, occurredAt: new Date(this.deps.now()).toISOString(), data }], null, false)
 			this.deps.log.debug({ type, id }, 'operational event emitted')
 			return id
 		} catch (err) {

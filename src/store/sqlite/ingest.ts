@@ -41,8 +41,9 @@ export class IngestWrites {
 	}
 
 	/** One request, all or nothing, inside the shared transaction. */
-	apply(p: { flow: string; items: IngestItem[]; now: number }): IngestOutcome {
-		const capped = this.space?.capped === true
+	apply(p: { flow: string; items: IngestItem[]; now: number; reserve?: boolean }): IngestOutcome {
+		// the reserve (hookgate's own signals) is not held to the ingest limit, only to the hard stop
+		const capped = this.space?.capped === true && p.reserve !== true
 		// A lone event refuses (Rollback) before its first write, so it needs no
 		// savepoint; a batch may have written earlier events and does, and so does
 		// any request under a size cap, measured after its writes.

@@ -80,8 +80,8 @@ export class SqliteStore implements Store {
 		if (files) throw new Error(files)
 	}
 
-	ingest(flow: string, items: IngestItem[], now: number) {
-		return this.writes.run(() => this.ingestWrites.apply({ flow, items, now }), (outcome) => {
+	ingest(flow: string, items: IngestItem[], now: number, opts: { reserve?: boolean } = {}) {
+		return this.writes.run(() => this.ingestWrites.apply({ flow, items, now, reserve: opts.reserve }), (outcome) => {
 			if (!outcome.ok) return
 			const fresh = outcome.events.filter((e) => e.stored)
 			if (fresh.length > 0) for (const l of this.listeners) l(fresh)
