@@ -1,5 +1,5 @@
 import type { Config, EndpointConfig, FlowConfig } from './domain'
-import type { Store } from './store/store'
+import type { EndpointRegistry } from './endpoint-registry'
 import type { EndpointStateRecord } from './store/types'
 import type { SvixAppRecord } from './store/svix-types'
 import { svixEndpoints, svixFlow } from './svix/flow'
@@ -29,11 +29,11 @@ export class Catalog {
 	/** counts this process's own changes, so a refresh that raced one is dropped */
 	private changes = 0
 
-	constructor(public config: Config, private store: Store) {
+	constructor(public config: Config, private store: EndpointRegistry) {
 		this.rebuild()
 	}
 
-	static async load(config: Config, store: Store): Promise<Catalog> {
+	static async load(config: Config, store: EndpointRegistry): Promise<Catalog> {
 		const c = new Catalog(config, store)
 		c.api = await store.apiEndpoints()
 		c.apps = await store.svixApps()
@@ -107,7 +107,7 @@ export class Catalog {
 	svixApp(id: string): SvixAppRecord | undefined { return this.apps.find((a) => a.id === id) }
 
 	/** stores the application (and the answer of the request that made it); uid_taken leaves everything as it was */
-	async putSvixApp(app: SvixAppRecord, idem: Parameters<Store['svixSaveApp']>[1]) {
+	async putSvixApp(app: SvixAppRecord, idem: Parameters<EndpointRegistry['svixSaveApp']>[1]) {
 		this.changes++
 		const r = await this.store.svixSaveApp(app, idem)
 		if (r === 'ok') {
@@ -127,7 +127,7 @@ export class Catalog {
 		return cancelled
 	}
 
-	async putSvixEndpoint(flow: string, e: EndpointConfig, now: number, idem: Parameters<Store['svixSaveEndpoint']>[3]) {
+	async putSvixEndpoint(flow: string, e: EndpointConfig, now: number, idem: Parameters<EndpointRegistry['svixSaveEndpoint']>[3]) {
 		this.changes++
 		await this.store.svixSaveEndpoint(flow, e, now, idem)
 		this.api = [...this.api.filter((a) => !(a.flow === flow && a.endpoint.id === e.id)), { flow, endpoint: e }]

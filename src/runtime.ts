@@ -202,7 +202,7 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 			signals.reloaded(before, catalog.config)
 			metrics.reload(true)
 			allow = makeAllowList(catalog.config.delivery.allowPrivateNetworks)
-			store.setMaxSize(catalog.config.storage.maxSizeBytes)
+			store.setMaxSize?.(catalog.config.storage.maxSizeBytes)
 			running.config = catalog.config
 			// croner cannot change a live job's pattern: a new schedule means a new job
 			retention.reschedule(catalog.config.retention.schedule)

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog'
 import type { AttemptDeps } from '../dispatch/deliver'
-import type { Store } from '../store/store'
+import type { AdminStore } from './store'
 import type { EndpointStateRecord } from '../store/types'
 
 /** Who changed an endpoint, for operational events */
@@ -14,7 +14,7 @@ export interface EndpointSignals {
 
 /** What the admin services need; runtime.ts builds it from the running gateway. */
 export interface AdminDeps {
-	store: Store
+	store: AdminStore
 	catalog: Catalog
 	/** wakes the dispatcher after a change that makes jobs due (enable, replay) */
 	dispatcher: { notify(): void }

@@ -6,7 +6,7 @@ import type { EndpointConfig, FlowConfig, Route, StoredEvent } from '../domain'
 import { routeFor } from '../envelopes'
 import { isSensitiveHeader, redactHeaderValue } from '../signing/headers'
 import { redactSecret } from '../signing/secret'
-import type { JobRecord } from '../store/store'
+import type { JobRecord } from '../store/records'
 import type { AttemptRecord } from '../store/types'
 
 export const iso = (ms: number) => new Date(ms).toISOString()

@@ -1,5 +1,5 @@
-import type { Store } from '../store/store'
 import type { Completion } from '../store/types'
+import type { JobQueue } from './queue'
 
 // Finished tries are written in batches: every try that ends while one batch is
 // being committed goes into the next. A failed write keeps its batch and tries
@@ -18,7 +18,7 @@ export class CompletionWriter<C extends Completion = Completion> {
 	held(): number[] { return [...this.writing, ...this.queue].map((c) => c.pk) }
 
 	constructor(
-		private store: Store,
+		private store: Pick<JobQueue, 'complete'>,
 		private log: { error(o: object, m: string): void },
 		private onWritten: (batch: C[]) => void = () => {},
 		private stamp: (c: C) => void = () => {},

@@ -1,6 +1,5 @@
 import type { Catalog } from '../catalog'
 import type { EndpointConfig, StoredEvent } from '../domain'
-import type { Store } from '../store/store'
 import type { ClaimedJob, Completion, EndpointStateRecord, IngestedEvent } from '../store/types'
 import { ClaimedBuffer } from './claimed'
 import { JUMP_MS, JumpDetector, type Jump } from './clock'
@@ -11,10 +10,11 @@ import { EventCache } from './event-cache'
 import { afterAttempt, verdict, type AttemptResult } from './health'
 import { nextDelay } from './retry'
 import { planClaims, type Candidate } from './plan'
+import type { JobQueue } from './queue'
 import { TokenBucket } from './rate'
 
 export interface DispatcherDeps extends AttemptDeps {
-	store: Store
+	store: JobQueue
 	catalog: Catalog
 	random: () => number
 	log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }

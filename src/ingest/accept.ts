@@ -3,12 +3,12 @@ import { HttpError, formatPath, unavailable } from '../errors'
 import { acceptedTypes, invalidData } from '../envelopes'
 import { matchesFilter } from '../routing/match'
 import { newEventId } from '../store/ids'
-import type { Store } from '../store/store'
 import { STORE_FULL, type IngestedEvent, type IngestItem, type NewEvent } from '../store/types'
 import { eventInput, ID_PATTERN, quickEvent } from './model'
+import type { IngestStore } from './store'
 
 export interface IngestDeps {
-	store: Store
+	store: IngestStore
 	catalog: Catalog
 	now: () => number
 	/** hookgate's own operational events: they may use the store's last 5%, kept for state it must record (store.nearly_full at 95% among them) */

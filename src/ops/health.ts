@@ -5,6 +5,16 @@ const ok = z.object({ status: z.literal('ok') })
 const down = z.object({ status: z.literal('unavailable'), reason: z.string() })
 const json = (description: string, schema: z.ZodType) => ({ description, content: { 'application/json': { schema: z.toJSONSchema(schema) as object } } })
 
+/** What readiness and error answers ask the store. */
+export interface StoreHealth {
+	/** a real write that commits (a heartbeat row): fails when the store cannot take writes */
+	probeWrite(): Promise<void>
+	/** why ingest would be refused for the store right now (damaged, nearly full), or null */
+	refusal(): string | null
+	/** an unexpected error from a statement: returns a message when it shows the database is damaged (then refusal() says so too) */
+	noteError(err: unknown): string | null
+}
+
 export interface Readiness {
 	/** null when ready, else the reason */
 	check(): Promise<string | null>

@@ -1,13 +1,20 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Catalog } from '../catalog'
-import type { BacklogRow, Store } from '../store/store'
+import type { BacklogRow } from '../store/records'
 import type { Completion, IngestedEvent } from '../store/types'
 import { heapTrim } from './heap'
 import { processMetrics } from './process-metrics'
 import type { PurgeResult } from './retention'
 
+/** What /metrics reads from the store. */
+export interface MetricsStore {
+	backlog(): Promise<BacklogRow[]>
+	/** the database's size and its log's (a store that lives in files); absent: the gauges stay 0 */
+	sizeBytes?(): Promise<{ db: number; wal: number }>
+}
+
 export interface MetricsDeps {
-	store: Store
+	store: MetricsStore
 	catalog: Catalog
 	/** attempts the dispatcher has in flight right now */
 	inFlight: () => number
@@ -120,7 +127,7 @@ export class Metrics {
 	private async fromStore() {
 		const t = performance.now()
 		if (this.storeRead && t - this.storeRead.at < STORE_READ_EVERY_MS) return this.storeRead
-		const [backlog, size] = await Promise.all([this.deps.store.backlog(), this.deps.store.sizeBytes()])
+		const [backlog, size] = await Promise.all([this.deps.store.backlog(), this.deps.store.sizeBytes?.() ?? { db: 0, wal: 0 }])
 		this.storeReads++
 		this.storeRead = { at: t, backlog, size }
 		return this.storeRead

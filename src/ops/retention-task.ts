@@ -1,10 +1,10 @@
-import type { Store } from '../store/store'
+import type { Housekeeping } from './housekeeping'
 import type { Logger } from './log'
 import { purge, type PurgeResult } from './retention'
 import { scheduleTask, type ScheduledTask } from './schedule'
 
 export interface RetentionTaskDeps {
-	store: Store
+	store: Housekeeping
 	now: () => number
 	log: Logger
 	/** read at each run, so a reload's retention.days applies to the next purge */
@@ -25,7 +25,7 @@ export function retentionTask(deps: RetentionTaskDeps, pattern: string): Schedul
 				return null
 			}
 			deps.onResult?.(r)
-			const fields = { jobs: r.jobs, attempts: r.attempts, events: r.events, vacuumedPages: r.vacuumedPages, ms: r.ms, days: deps.days() }
+			const fields = { jobs: r.jobs, attempts: r.attempts, events: r.events, reclaimed: r.reclaimed, ms: r.ms, days: deps.days() }
 			if (r.aborted) deps.log.info(fields, 'retention purge interrupted by shutdown')
 			else deps.log[r.jobs + r.events > 0 ? 'info' : 'debug'](fields, 'retention purge done')
 			return r

@@ -1,17 +1,16 @@
-import type { EventCursor, Store } from '../store/store'
+import type { EventCursor } from '../store/records'
+import type { Housekeeping } from './housekeeping'
 
 const DAY_MS = 86_400_000
 const SVIX_ANSWER_MS = 12 * 3_600_000
 
 export interface PurgeOptions {
-	store: Store
+	store: Housekeeping
 	/** the clock; tests inject one to age rows without waiting */
 	now: () => number
 	days: number
 	/** rows per transaction: small, so ingest never waits long behind a batch */
 	batchSize?: number
-	/** pages given back per incremental_vacuum step */
-	vacuumPages?: number
 	/** what runs between batches; by default one turn of the event loop */
 	pause?: () => Promise<void>
 	/** checked between batches: a stopping gateway must not wait for a long purge */
@@ -22,20 +21,13 @@ export interface PurgeResult {
 	jobs: number
 	attempts: number
 	events: number
-	vacuumedPages: number
+	/** space given back after the purge, in the store's units (SQLite: pages) */
+	reclaimed: number
 	aborted: boolean
 	ms: number
 }
 
 const nextTurn = () => new Promise<void>((r) => setTimeout(r, 0))
-
-/**
- * Worth an incremental vacuum: a quarter of the file free, or 8 MiB of 4 KiB
- * pages. Below that the free pages are soon reused by new rows anyway.
- */
-export function worthVacuum(free: number, total: number): boolean {
-	return free >= 2048 || (total > 0 && free / total >= 0.25)
-}
 
 // Finished jobs (succeeded, failed, cancelled) whose last change is older than
 // `days` go with their attempts, then events accepted before the same cut that
@@ -47,14 +39,14 @@ export async function purge(o: PurgeOptions): Promise<PurgeResult> {
 	const pause = o.pause ?? nextTurn
 	const aborted = o.aborted ?? (() => false)
 	const before = o.now() - o.days * DAY_MS
-	const out: PurgeResult = { jobs: 0, attempts: 0, events: 0, vacuumedPages: 0, aborted: false, ms: 0 }
+	const out: PurgeResult = { jobs: 0, attempts: 0, events: 0, reclaimed: 0, aborted: false, ms: 0 }
 	const done = () => ({ ...out, ms: Date.now() - started })
 
-	await o.store.maintenance(true)
+	await o.store.purgeStarting()
 	try {
 		return await purgeSteps(o, before, batch, pause, aborted, out, done)
 	} finally {
-		await o.store.maintenance(false)
+		await o.store.purgeEnded()
 	}
 }
 
@@ -82,18 +74,7 @@ async function purgeSteps(o: PurgeOptions, before: number, batch: number, pause:
 	await o.store.svixPurge(o.now() - SVIX_ANSWER_MS, before)
 
 	if (out.jobs + out.events === 0) return done()
-	await o.store.checkpoint()
-	const pages = await o.store.freePages()
-	if (worthVacuum(pages.free, pages.total)) {
-		for (;;) {
-			if (aborted()) return { ...done(), aborted: true }
-			const freed = await o.store.vacuumStep(o.vacuumPages ?? 256)
-			out.vacuumedPages += freed
-			if (freed <= 0) break
-			await pause()
-		}
-		// the vacuum itself went through the WAL
-		await o.store.checkpoint()
-	}
-	return done()
+	const r = await o.store.reclaimSpace({ pause, aborted })
+	out.reclaimed = r.reclaimed
+	return r.aborted ? { ...done(), aborted: true } : done()
 }

@@ -1,8 +1,10 @@
 import type { AttemptErrorClass, DeliveryStatus, StoredEvent } from '../domain'
 
-// What services need from a store. The SQLite store implements it today; a
-// PostgreSQL twin implements the same operations, so nothing outside src/store
-// knows which dialect runs. Operations return Promises for that twin's sake.
+// Values the store's operations take and return. Each consumer declares the
+// operations it needs (src/ingest/store.ts, src/dispatch/queue.ts, …); the
+// SQLite and the PostgreSQL store implement them all, so nothing outside
+// src/store knows which database runs. Operations return Promises for
+// PostgreSQL's sake.
 
 export interface SessionRecord {
 	flow: string
@@ -11,6 +13,10 @@ export interface SessionRecord {
 	createdAt: number
 	updatedAt: number
 }
+
+export type CreateSessionOutcome =
+	| { kind: 'created' | 'existing'; session: SessionRecord }
+	| { kind: 'conflict' }
 
 export interface NewEvent {
 	id: string

@@ -6,12 +6,12 @@ import { Elysia } from 'elysia'
 import type { z } from 'zod'
 import type { Catalog } from '../catalog'
 import { parseJsonBounded } from '../json'
-import type { Store } from '../store/store'
 import { IDEMPOTENCY_TTL_MS, IdempotencyTaken, type SvixIdempotentAnswer } from '../store/svix-types'
 import { authFailed, fromZod, invalid, notFound, notImplemented, SvixError } from './errors'
+import type { SvixStore } from './store'
 
 export interface SvixDeps {
-	store: Store
+	store: SvixStore
 	catalog: Catalog
 	now: () => number
 	maxBodyBytes: () => number

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid'
 import type { Catalog } from '../../catalog'
 import { acceptEvents } from '../../ingest/accept'
-import type { Store } from '../../store/store'
+import type { IngestStore } from '../../ingest/store'
 
 export type OpsEventType =
 	| 'endpoint.failing' | 'endpoint.recovered' | 'endpoint.disabled' | 'endpoint.enabled'
@@ -9,7 +9,7 @@ export type OpsEventType =
 	| 'delivery.exhausted' | 'config.reload_refused' | 'store.nearly_full' | 'report.undelivered'
 
 export interface EmitDeps {
-	store: Store
+	store: IngestStore
 	catalog: Catalog
 	now: () => number
 	log: { warn(o: object, m: string): void; debug(o: object, m: string): void }

@@ -1,8 +1,8 @@
-import type { Store } from '../../store/store'
 import type { OpsEventType } from './emit'
+import type { SignalStore } from './store'
 
 export interface ExhaustedDeps {
-	store: Store
+	store: SignalStore
 	now: () => number
 	emit: (type: OpsEventType, data: Record<string, unknown>) => Promise<unknown>
 	log: { error(o: object, m: string): void }

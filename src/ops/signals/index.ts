@@ -2,7 +2,8 @@ import type { ChangedBy, EndpointSignals } from '../../admin/deps'
 import type { Catalog } from '../../catalog'
 import type { AttemptResult } from '../../dispatch/health'
 import type { Config } from '../../domain'
-import type { Store } from '../../store/store'
+import type { IngestStore } from '../../ingest/store'
+import type { MetricsStore } from '../metrics'
 import type { EndpointStateRecord } from '../../store/types'
 import type { ScheduledTask } from '../schedule'
 import { endpointChanges } from './config-diff'
@@ -10,10 +11,12 @@ import { OpsEmitter, type OpsEventType } from './emit'
 import { ExhaustedCoalescer } from './exhausted'
 import { reportTask, runReport, type ReportDeps } from './report'
 import { SpaceWatch } from './space'
+import type { SignalStore, SpaceUsage } from './store'
 import { transitions, type Signal } from './transitions'
 
 export interface SignalsDeps {
-	store: Store
+	/** ingest for the events themselves; the backlog for an endpoint's pending count */
+	store: IngestStore & SignalStore & SpaceUsage & Pick<MetricsStore, 'backlog'>
 	catalog: Catalog
 	now: () => number
 	log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void; debug(o: object, m: string): void }

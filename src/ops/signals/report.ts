@@ -1,6 +1,7 @@
-import type { Store, UndeliveredRow } from '../../store/store'
+import type { UndeliveredRow } from '../../store/records'
 import { scheduleTask, type ScheduledTask } from '../schedule'
 import type { OpsEventType } from './emit'
+import type { SignalStore } from './store'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -10,7 +11,7 @@ const SAME_TICK_MS = 30_000
 export const REPORT_MARK = 'report.undelivered'
 
 export interface ReportDeps {
-	store: Store
+	store: SignalStore
 	now: () => number
 	emit: (type: OpsEventType, data: Record<string, unknown>) => Promise<unknown>
 	/** endpoints left out (the operations flow's own) */

@@ -1,5 +1,5 @@
-import type { Store } from '../../store/store'
 import type { OpsEventType } from './emit'
+import type { Marks, SpaceUsage } from './store'
 
 const LEVELS = [0.95, 0.8]
 const MARK = 'store.nearly_full'
@@ -17,7 +17,7 @@ export class SpaceWatch {
 	private known: number | null = null
 	private checking: Promise<void> | null = null
 
-	constructor(private deps: { store: Store; emit: (type: OpsEventType, data: Record<string, unknown>) => Promise<unknown> }) {}
+	constructor(private deps: { store: Marks & SpaceUsage; emit: (type: OpsEventType, data: Record<string, unknown>) => Promise<unknown> }) {}
 
 	/** after writes: cheap when nothing crossed */
 	poke() {

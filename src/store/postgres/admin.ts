@@ -2,7 +2,7 @@
 // newest first, as in SQLite; the planner picks the indexes by itself.
 import type { DeliveryStatus } from '../../domain'
 import { newJobId } from '../ids'
-import type { BulkReplayFilter, EventFilter, JobChange, JobFilter, JobRecord, Page, TestJobInput } from '../store'
+import type { BulkReplayFilter, EventFilter, JobChange, JobFilter, JobRecord, Page, TestJobInput } from '../records'
 import type { AttemptRecord } from '../types'
 import { num, Params, SELECT_JOB, toAttempt, toEvent, toJob, type Q, type Stored } from './rows'
 

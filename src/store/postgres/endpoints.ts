@@ -1,5 +1,5 @@
 import type { EndpointConfig } from '../../domain'
-import type { CreateSessionOutcome } from '../store'
+import type { CreateSessionOutcome } from '../types'
 import type { EndpointStateRecord, SessionRecord } from '../types'
 import { num, toState, type Q } from './rows'
 

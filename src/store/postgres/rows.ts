@@ -3,7 +3,7 @@
 // the same records the SQLite store returns.
 import type { SQL } from 'bun'
 import type { AttemptErrorClass, DeliveryStatus, StoredEvent } from '../../domain'
-import type { JobRecord } from '../store'
+import type { JobRecord } from '../records'
 import type { AttemptRecord, EndpointStateRecord } from '../types'
 
 /** The pool, or a transaction taken from it. */

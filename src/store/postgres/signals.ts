@@ -1,4 +1,4 @@
-import type { FailedJobs, UndeliveredRow } from '../store'
+import type { FailedJobs, UndeliveredRow } from '../records'
 import { gather } from '../sqlite/signals'
 import type { EndpointStateRecord } from '../types'
 import { saveState } from './endpoints'

@@ -1,6 +1,6 @@
 // GET /admin/v1/stats and /metrics figures, computed by the database:
 // percentile_disc is the nearest-rank percentile the SQLite store folds by hand.
-import type { BacklogRow, EventCursor, StatsQuery, StatsRows } from '../store'
+import type { BacklogRow, EventCursor, StatsQuery, StatsRows } from '../records'
 import { num, numOrNull, type Q } from './rows'
 
 const HOUR_MS = 3_600_000

@@ -2,7 +2,8 @@ import type { SQL } from 'bun'
 import { hostname } from 'node:os'
 import type { EndpointConfig } from '../../domain'
 import { sameJson } from '../../json'
-import type { BulkReplayFilter, EventCursor, EventFilter, JobFilter, Page, StatsQuery, Store, TestJobInput } from '../store'
+import type { BulkReplayFilter, EventCursor, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../records'
+import type { Store } from '../store'
 import type { ClaimLimits, Completion, EndpointStateRecord, IngestedEvent, IngestItem } from '../types'
 import * as admin from './admin'
 import * as queue from './dispatch'
@@ -28,11 +29,10 @@ export interface PostgresStoreOptions extends PgOpenOptions {
  * The store for several instances on one database. What SQLite does by being
  * one process (one writer, one lock file) is done here by the database: the
  * unique key makes ingest idempotent across instances, row locks and owners
- * keep claims apart. The SQLite-only housekeeping (checkpoint, vacuum) has
- * nothing to do: PostgreSQL checkpoints and autovacuums by itself.
+ * keep claims apart. Its housekeeping after a purge is PostgreSQL's own
+ * (checkpoints, autovacuum): the purge hooks do nothing.
  */
 export class PostgresStore implements Store {
-	readonly dialect = 'postgres' as const
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
 
 	private constructor(readonly sql: SQL, readonly db: PgDb, readonly instanceId: string) {}
@@ -95,7 +95,6 @@ export class PostgresStore implements Store {
 	// storage.maxSize is a SQLite setting; the PostgreSQL server reports its own limits as errors
 	refusal(): string | null { return null }
 	noteError(_err: unknown): string | null { return null }
-	setMaxSize(_bytes: number) {}
 	async sizeBytes() {
 		const [r] = await this.sql`SELECT pg_database_size(current_database()) AS size`
 		return { db: Number(r.size), wal: 0 }
@@ -103,10 +102,9 @@ export class PostgresStore implements Store {
 	backlog() { return stats.backlog(this.sql) }
 	purgeFinishedJobs(before: number, limit: number) { return stats.purgeFinishedJobs(this.sql, before, limit) }
 	purgeOrphanEvents(before: number, after: EventCursor | null, limit: number) { return stats.purgeOrphanEvents(this.sql, before, after, limit) }
-	async checkpoint() {}
-	async maintenance(_on: boolean) {}
-	async freePages() { return { free: 0, total: 0 } }
-	async vacuumStep(_pages: number) { return 0 }
+	async purgeStarting() {}
+	async purgeEnded() {}
+	async reclaimSpace(_steps: { pause: () => Promise<void>; aborted: () => boolean }) { return { reclaimed: 0, aborted: false } }
 
 	listJobs(filter: JobFilter, page: Page) { return admin.listJobs(this.sql, filter, page) }
 	getJob(id: string) { return admin.getJob(this.sql, id) }

@@ -4,7 +4,7 @@
 import type { Database } from 'bun:sqlite'
 import type { StoredEvent } from '../../domain'
 import { newJobId } from '../ids'
-import type { EventFilter, JobRecord, Page, TestJobInput } from '../store'
+import type { EventFilter, JobRecord, Page, TestJobInput } from '../records'
 import { getJob } from './admin-jobs'
 import { eventFromRow, LOCAL_OWNER } from './dispatch'
 

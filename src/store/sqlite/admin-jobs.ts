@@ -3,7 +3,7 @@
 // gets a higher pk, so it can never shift a page that is being read.
 import type { Database } from 'bun:sqlite'
 import { DELIVERY_STATUSES, type AttemptErrorClass, type DeliveryStatus } from '../../domain'
-import type { BulkReplayFilter, JobChange, JobFilter, JobRecord, Page } from '../store'
+import type { BulkReplayFilter, JobChange, JobFilter, JobRecord, Page } from '../records'
 import type { AttemptRecord } from '../types'
 import { firstPkAt, SLACK_MS } from './admin-scan'
 

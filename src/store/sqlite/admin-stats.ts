@@ -5,7 +5,7 @@
 // Test jobs are left out of everything.
 import type { Database } from 'bun:sqlite'
 import type { DeliveryStatus } from '../../domain'
-import type { StatsQuery, StatsRows } from '../store'
+import type { StatsQuery, StatsRows } from '../records'
 import { firstPkAt, pause, SLACK_MS } from './admin-scan'
 
 const HOUR_MS = 3_600_000

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'bun:sqlite'
-import type { BacklogRow, EventCursor } from '../store'
+import type { BacklogRow, EventCursor } from '../records'
 
 /**
  * The backlog without counting it: the per-endpoint counts the triggers of

@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite'
-import type { SessionRecord } from '../types'
+import type { CreateSessionOutcome, SessionRecord } from '../types'
 
 interface Row { flow: string; id: string; metadata: string; created_at: number; updated_at: number }
 
@@ -11,10 +11,6 @@ export function getSession(client: Database, flow: string, id: string): SessionR
 	const r = client.prepare('SELECT * FROM sessions WHERE flow = ? AND id = ?').get(flow, id) as Row | null
 	return r ? toRecord(r) : null
 }
-
-export type CreateSessionOutcome =
-	| { kind: 'created' | 'existing'; session: SessionRecord }
-	| { kind: 'conflict' }
 
 /** Same id and same metadata again is not an error; other metadata is. */
 export function createSession(client: Database, flow: string, id: string, metadata: Record<string, unknown>, now: number, same: (a: unknown, b: unknown) => boolean): CreateSessionOutcome {

@@ -1,5 +1,5 @@
 import type { Database } from 'bun:sqlite'
-import type { FailedJobs, UndeliveredRow } from '../store'
+import type { FailedJobs, UndeliveredRow } from '../records'
 import type { EndpointStateRecord } from '../types'
 import { allStates, saveState } from './endpoints'
 

@@ -2,12 +2,14 @@ import type { Database, Statement } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
 import { applySizeCap, isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
-import type { CreateSessionOutcome, EventCursor, Store } from '../store'
-import { STORE_FULL, type Completion, type IngestedEvent, type IngestItem } from '../types'
+import type { Store } from '../store'
+import type { EventCursor } from '../records'
+import { STORE_FULL, type Completion, type CreateSessionOutcome, type IngestedEvent, type IngestItem } from '../types'
 import { DispatchQueries } from './dispatch'
 import * as endpoints from './endpoints'
 import * as signals from './signals'
 import { OpsQueries } from './ops'
+import { SqliteHousekeeping } from './housekeeping'
 import { IngestWrites } from './ingest'
 import { WriteQueue } from './write-queue'
 import { SpaceMeter } from './space'
@@ -15,7 +17,7 @@ import { DiskFull } from './disk-full'
 import { FileWatch } from './files'
 import * as sessions from './sessions'
 import { sameJson } from '../../json'
-import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../store'
+import type { BulkReplayFilter, EventFilter, JobFilter, Page, StatsQuery, TestJobInput } from '../records'
 import * as adminEvents from './admin-events'
 import * as adminJobs from './admin-jobs'
 import { endpointStats } from './admin-stats'
@@ -29,7 +31,6 @@ const leanAttempt = (c: Completion): Completion => c.attempt.requestBody.length 
 }
 
 export class SqliteStore implements Store {
-	readonly dialect = 'sqlite' as const
 	readonly db: Db
 	readonly client: Database
 	private closeFn: () => void
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
 	private ingestWrites: IngestWrites
 	private dispatch: DispatchQueries
 	private ops: OpsQueries
+	private housekeeping: SqliteHousekeeping
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
 	private space: SpaceMeter
 	private heartbeat: Statement
@@ -68,6 +70,7 @@ export class SqliteStore implements Store {
 		this.ingestWrites = new IngestWrites(this.client, this.space)
 		this.dispatch = new DispatchQueries(this.client)
 		this.ops = new OpsQueries(this.client)
+		this.housekeeping = new SqliteHousekeeping(this.client, this.ops, () => this.walAutocheckpoint)
 	}
 
 	private checkFault() {
@@ -199,12 +202,13 @@ export class SqliteStore implements Store {
 			if (this.space.capped) this.space.refresh()
 		}
 	}
-	async checkpoint() { this.ops.checkpoint() }
-	// Small automatic checkpoints while a purge runs: each copies less of the WAL,
-	// so no single commit stalls ingest for long; the default (1000 pages) after.
-	async maintenance(on: boolean) { this.client.exec(`PRAGMA wal_autocheckpoint = ${on ? Math.min(128, this.walAutocheckpoint) : this.walAutocheckpoint}`) }
+	async purgeStarting() { this.housekeeping.purgeStarting() }
+	async purgeEnded() { this.housekeeping.purgeEnded() }
+	reclaimSpace(steps: { pause: () => Promise<void>; aborted: () => boolean }) {
+		return this.housekeeping.reclaimSpace(steps, (pages) => this.measured(() => this.ops.vacuumStep(pages)))
+	}
+	/** free and total pages of the file (tests of the housekeeping read it) */
 	async freePages() { return this.ops.freePages() }
-	async vacuumStep(pages: number) { return this.measured(() => this.ops.vacuumStep(pages)) }
 
 	// admin API: reads run directly, writes join the shared write transaction
 	async listJobs(filter: JobFilter, page: Page) { return adminJobs.listJobs(this.client, filter, page) }

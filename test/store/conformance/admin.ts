@@ -1,13 +1,17 @@
-// Conformance: admin reads and changes, endpoints, housekeeping.
+// Conformance: the admin API's reads and changes of jobs and events.
 import { beforeAll, describe, expect, test } from 'bun:test'
-import type { Store } from '../../../src/store/store'
+import type { AdminStore } from '../../../src/admin/store'
+import type { IngestStore } from '../../../src/ingest/store'
+import type { JobQueue } from '../../../src/dispatch/queue'
 import type { Harness } from './harness'
-import { makeEndpoint } from '../../support/fixtures'
 import { attempt, done, event, ingestMany, newFlow } from './values'
 
+/** what is tested, and what makes the rows it reads */
+type Subject = AdminStore & IngestStore & Pick<JobQueue, 'claim'>
+
 export function adminTests(harness: () => Harness) {
-	let store: Store
-	let peer: Store
+	let store: Subject
+	let peer: Subject
 	beforeAll(() => { ({ store, peer } = harness()) })
 
 	describe('admin reads and changes', () => {
@@ -84,57 +88,6 @@ export function adminTests(harness: () => Harness) {
 			expect(s.latency).toEqual([{ flow, endpoint: 'x', p50: 20, p95: 40, p99: 40 }])
 			expect(s.backlog).toEqual([])
 			expect(s.series).toEqual([{ flow, endpoint: 'x', bucket: 0, succeeded: 4, failed: 0 }])
-		})
-	})
-
-	describe('endpoints', () => {
-		test('API endpoints and endpoint state are saved, read back and deleted; deleting cancels pending jobs', async () => {
-			const flow = newFlow()
-			const e = makeEndpoint({ id: 'api1', url: 'http://127.0.0.1:9/x', managedBy: 'api', createdAt: 500 })
-			await store.saveApiEndpoint(flow, e, 1000)
-			expect((await peer.apiEndpoints()).filter((r) => r.flow === flow)).toEqual([{ flow, endpoint: e }])
-			const state = { flow, endpoint: 'api1', enabled: false, disabledReason: 'failing', disabledAt: 900, consecutiveFailures: 3, failingSince: 800, updatedAt: 1000 }
-			await store.saveEndpointState(state)
-			await store.saveEndpointState({ ...state, consecutiveFailures: 4 })
-			expect((await peer.endpointStates()).filter((s) => s.flow === flow)).toEqual([{ ...state, consecutiveFailures: 4, episodeSince: null }])
-			await ingestMany(store, flow, 3, ['api1'], 1000)
-			expect(await store.deleteApiEndpoint(flow, 'api1', 2000)).toBe(3)
-			expect((await store.apiEndpoints()).filter((r) => r.flow === flow)).toEqual([])
-			expect((await store.endpointStates()).filter((s) => s.flow === flow)).toEqual([])
-			expect(await store.jobCounts(flow)).toEqual([{ flow, endpoint: 'api1', status: 'cancelled', count: 3 }])
-		})
-	})
-
-	describe('housekeeping', () => {
-		test('retention purges old finished jobs with their attempts, then events left without jobs; unfinished ones stay', async () => {
-			const flow = newFlow()
-			await ingestMany(store, flow, 3, ['x'], 1000, 'old')
-			await ingestMany(store, flow, 1, ['x'], 1800, 'keep')
-			const jobs = await store.claim(flow, 'x', 3, 1002, 60_000, 'A')
-			expect(jobs).toHaveLength(3)
-			await store.complete(jobs.map((j) => done(j, 1500, 'A')))
-			expect((await store.backlog()).filter((b) => b.flow === flow)).toEqual([{ flow, endpoint: 'x', pending: 1, oldestCreatedAt: 1800 }])
-			let purged = { jobs: 0, attempts: 0 }
-			for (;;) {
-				const r = await store.purgeFinishedJobs(2000, 2)
-				if (r.jobs === 0) break
-				purged = { jobs: purged.jobs + r.jobs, attempts: purged.attempts + r.attempts }
-			}
-			expect(purged.jobs).toBeGreaterThanOrEqual(3)
-			expect(await store.jobCounts(flow)).toEqual([{ flow, endpoint: 'x', status: 'pending', count: 1 }])
-			expect(await store.jobAttempts(jobs[0].pk)).toEqual([])
-			let cursor = null
-			do cursor = (await store.purgeOrphanEvents(2000, cursor, 2)).next
-			while (cursor !== null)
-			const left = await store.listEvents({ flow }, { beforePk: null, limit: 10 })
-			expect(left.map((e) => e.id)).toEqual(['keep0'])
-		})
-
-		test('a write probe succeeds on a healthy store and leaves nothing behind', async () => {
-			await store.probeWrite()
-			expect((await store.endpointStates()).filter((s) => s.flow === '')).toEqual([])
-			const size = await store.sizeBytes()
-			expect(size.db).toBeGreaterThan(0)
 		})
 	})
 }

@@ -1,12 +1,17 @@
 // Conformance: ingest (idempotency, batches, concurrent resends) and sessions.
 import { beforeAll, describe, expect, test } from 'bun:test'
-import type { Store } from '../../../src/store/store'
+import type { IngestStore } from '../../../src/ingest/store'
+import type { JobQueue } from '../../../src/dispatch/queue'
+import type { AdminStore } from '../../../src/admin/store'
 import type { Harness } from './harness'
 import { event, newFlow } from './values'
 
+/** what is tested, and the reads that show what ingest stored */
+type Subject = IngestStore & Pick<JobQueue, 'onCommitted' | 'events'> & Pick<AdminStore, 'findEvents' | 'jobsOfEvents' | 'jobCounts'>
+
 export function ingestTests(harness: () => Harness) {
-	let store: Store
-	let peer: Store
+	let store: Subject
+	let peer: Subject
 	beforeAll(() => { ({ store, peer } = harness()) })
 
 	describe('ingest', () => {

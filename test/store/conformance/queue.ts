@@ -1,12 +1,17 @@
 // Conformance: the job queue (claims with owners, completion, leases, recovery).
 import { beforeAll, describe, expect, test } from 'bun:test'
-import type { Store } from '../../../src/store/store'
+import type { JobQueue } from '../../../src/dispatch/queue'
+import type { IngestStore } from '../../../src/ingest/store'
+import type { AdminStore } from '../../../src/admin/store'
 import type { Harness } from './harness'
 import { attempt, done, event, ingestMany, newFlow } from './values'
 
+/** what is tested, what makes the jobs, and the admin reads that show them */
+type Subject = JobQueue & IngestStore & Pick<AdminStore, 'getJob' | 'jobAttempts' | 'insertTestJob' | 'jobCounts' | 'cancelJob'>
+
 export function queueTests(harness: () => Harness) {
-	let store: Store
-	let peer: Store
+	let store: Subject
+	let peer: Subject
 	beforeAll(() => { ({ store, peer } = harness()) })
 
 	describe('job queue', () => {
@@ -35,7 +40,7 @@ export function queueTests(harness: () => Harness) {
 			const flow = newFlow()
 			await ingestMany(store, flow, 300, ['x'], 1000)
 			const taken: Record<string, number[]> = { A: [], B: [] }
-			const worker = async (s: Store, owner: 'A' | 'B') => {
+			const worker = async (s: JobQueue, owner: 'A' | 'B') => {
 				for (;;) {
 					const jobs = await s.claim(flow, 'x', 7, 5000, 60_000, owner)
 					if (jobs.length === 0) return

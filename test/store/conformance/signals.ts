@@ -1,36 +1,22 @@
 // Conformance: what operational signals need to be decided once across
-// instances — endpoint state changed under its lock, marks moved by
-// compare-and-set — and the reads of delivery.exhausted and the daily report.
+// instances — marks moved by compare-and-set — and the reads of
+// delivery.exhausted and the daily report.
 import { beforeAll, describe, expect, test } from 'bun:test'
-import type { Store } from '../../../src/store/store'
-import type { EndpointStateRecord } from '../../../src/store/types'
+import type { IngestStore } from '../../../src/ingest/store'
+import type { JobQueue } from '../../../src/dispatch/queue'
+import type { SignalStore } from '../../../src/ops/signals/store'
 import type { Harness } from './harness'
 import { attempt, ingestMany, newFlow } from './values'
 
+/** what is tested, and what makes the rows it reads */
+type Subject = SignalStore & IngestStore & Pick<JobQueue, 'claim' | 'complete'>
+
 export function signalsTests(harness: () => Harness) {
-	let store: Store
-	let peer: Store
+	let store: Subject
+	let peer: Subject
 	beforeAll(() => { ({ store, peer } = harness()) })
 
-	const fail = (s: EndpointStateRecord): EndpointStateRecord => ({ ...s, consecutiveFailures: s.consecutiveFailures + 1, failingSince: s.failingSince ?? 100, updatedAt: 100 })
-
 	describe('operational signals', () => {
-		test('concurrent failure counts from two instances lose no update, and one caller sees each threshold crossed', async () => {
-			const flow = newFlow()
-			const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : peer).changeEndpointState(flow, 'x', fail)))
-			const final = (await store.endpointStates()).find((s) => s.flow === flow && s.endpoint === 'x')
-			expect(final?.consecutiveFailures).toBe(40)
-			expect(results.filter((r) => r.before.consecutiveFailures < 3 && r.after.consecutiveFailures >= 3)).toHaveLength(1)
-			expect(results.map((r) => r.after.consecutiveFailures).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
-		})
-
-		test('a change that returns null leaves the state alone; a new endpoint starts enabled and healthy', async () => {
-			const flow = newFlow()
-			const r = await store.changeEndpointState(flow, 'y', () => null)
-			expect(r.before).toMatchObject({ enabled: true, consecutiveFailures: 0, failingSince: null })
-			expect(r.after).toEqual(r.before)
-		})
-
 		test('a mark moves only from the value the caller read: one of two racing callers wins', async () => {
 			const key = `k-${newFlow()}`
 			expect(await store.mark(key)).toBeNull()

@@ -1,7 +1,11 @@
 // Conformance: what the Svix-compatible API keeps (applications, message
 // rows, stored answers) and reads back (messages by id or eventId, attempts).
 import { beforeAll, describe, expect, test } from 'bun:test'
-import type { Store } from '../../../src/store/store'
+import type { SvixStore } from '../../../src/svix/store'
+import type { EndpointRegistry } from '../../../src/endpoint-registry'
+import type { JobQueue } from '../../../src/dispatch/queue'
+import type { Housekeeping } from '../../../src/ops/housekeeping'
+import type { AdminStore } from '../../../src/admin/store'
 import { IdempotencyTaken, type SvixAppRecord, type SvixNewMessage } from '../../../src/store/svix-types'
 import type { DeliveryStatus, EndpointConfig } from '../../../src/domain'
 import type { Harness } from './harness'
@@ -21,9 +25,13 @@ const endpoint = (id: string): EndpointConfig => ({
 	headers: {}, body: {}, timeoutMs: null, retryScheduleMs: null, concurrency: null, rateLimit: null, enabled: true, managedBy: 'api', createdAt: 1000,
 })
 
+/** what is tested: the Svix store, with the applications the Catalog keeps, and what its jobs go through */
+type Subject = SvixStore & Pick<EndpointRegistry, 'svixApps' | 'svixSaveApp' | 'svixDeleteApp' | 'svixSaveEndpoint' | 'apiEndpoints'>
+	& Pick<JobQueue, 'claim' | 'complete' | 'nextDue'> & Pick<Housekeeping, 'purgeFinishedJobs' | 'purgeOrphanEvents' | 'svixPurge'> & Pick<AdminStore, 'jobCounts'>
+
 export function svixTests(harness: () => Harness) {
-	let store: Store
-	let peer: Store
+	let store: Subject
+	let peer: Subject
 	beforeAll(() => { ({ store, peer } = harness()) })
 
 	describe('svix', () => {

@@ -1,5 +1,5 @@
 // Values and steps the conformance tests share.
-import type { Store } from '../../../src/store/store'
+import type { IngestStore } from '../../../src/ingest/store'
 import type { AttemptRecord, ClaimedJob, NewEvent } from '../../../src/store/types'
 
 let flows = 0
@@ -14,7 +14,7 @@ export const attempt = (n: number, startedAt: number, over: Partial<AttemptRecor
 	status: 200, responseHeaders: {}, responseBody: 'ok', responseTruncated: false, durationMs: 12, error: null, ...over,
 })
 
-export async function ingestMany(store: Store, flow: string, n: number, endpoints: string[], now: number, prefix = 'e') {
+export async function ingestMany(store: IngestStore, flow: string, n: number, endpoints: string[], now: number, prefix = 'e') {
 	for (let i = 0; i < n; i++) {
 		const out = await store.ingest(flow, [{ event: event(`${prefix}${i}`), endpoints }], now + i)
 		if (!out.ok) throw new Error(`ingest refused: ${out.code}`)

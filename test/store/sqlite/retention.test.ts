@@ -1,11 +1,11 @@
 import { afterEach, expect, test } from 'bun:test'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { purge } from '../../src/ops/retention'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import type { IngestItem } from '../../src/store/types'
-import { configYaml, startTestGateway, tempDir, INGEST_TOKEN } from '../support/gateway'
-import { rows, sample, scrape, waitFor } from './support'
+import { purge } from '../../../src/ops/retention'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import type { IngestItem } from '../../../src/store/types'
+import { configYaml, startTestGateway, tempDir, INGEST_TOKEN } from '../../support/gateway'
+import { rows, sample, scrape, waitFor } from '../../ops/support'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-03-01T00:00:00Z')
@@ -84,7 +84,7 @@ test('retention purges old finished jobs with their attempts and events left wit
 		expect(again).toMatchObject({ jobs: 1, attempts: 2, events: 1 })
 		expect(ids(store, 'SELECT id FROM events')).not.toContain('at-the-cut')
 		// and a purge with nothing to do does nothing
-		expect(await purge({ store, now: () => NOW + DAY + 1, days: 30 })).toMatchObject({ jobs: 0, attempts: 0, events: 0, vacuumedPages: 0 })
+		expect(await purge({ store, now: () => NOW + DAY + 1, days: 30 })).toMatchObject({ jobs: 0, attempts: 0, events: 0, reclaimed: 0 })
 	} finally {
 		await store.close()
 	}
@@ -106,7 +106,7 @@ test('retention works in small batches, yielding between them, then gives the sp
 		expect(r).toMatchObject({ jobs: 1200, attempts: 1200, events: 1200, aborted: false })
 		// 12 full batches of jobs, then 12 of events: a pause after each full one
 		expect(pauses).toBeGreaterThanOrEqual(23)
-		expect(r.vacuumedPages).toBeGreaterThan(1000)
+		expect(r.reclaimed).toBeGreaterThan(1000)
 		const after = await store.freePages()
 		expect(after.free).toBe(0)
 		expect(after.total).toBeLessThan(before.total / 4)
