@@ -5,11 +5,11 @@ import { afterAll, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
 import { chmodSync, copyFileSync, openSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { spawnGateway } from '../ops/child'
-import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, tempDir } from '../support/gateway'
-import { ROOT } from '../support/process'
-import { mountSmallDisk, sayMode } from '../support/small-disk'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import { spawnGateway } from '../../ops/child'
+import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, tempDir } from '../../support/gateway'
+import { ROOT } from '../../support/process'
+import { mountSmallDisk, sayMode } from '../../support/small-disk'
 
 const dirs: string[] = []
 const mounts: string[] = []

@@ -1,10 +1,10 @@
 import { afterAll, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import type { SqliteStore } from '../../src/store/sqlite/store'
-import { STORE_FULL } from '../../src/store/types'
-import { receiver } from '../dispatch/loopback'
-import { readDb, rows, waitFor } from '../ops/support'
-import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway } from '../support/gateway'
+import type { SqliteStore } from '../../../src/store/sqlite/store'
+import { STORE_FULL } from '../../../src/store/types'
+import { receiver } from '../../dispatch/loopback'
+import { readDb, rows, waitFor } from '../../ops/support'
+import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway } from '../../support/gateway'
 
 const DAY = 86_400_000
 const rx = receiver(async () => new Response('ok'))
@@ -153,8 +153,8 @@ test('a reload that raises storage.maxSize lets ingest go on at once; one that l
 })
 
 test('past the ingest limit a producer is refused while hookgate\'s own signals still go into the reserve', async () => {
-	const { SqliteStore } = await import('../../src/store/sqlite/store')
-	const { tempDir } = await import('../support/gateway')
+	const { SqliteStore } = await import('../../../src/store/sqlite/store')
+	const { tempDir } = await import('../../support/gateway')
 	const store = new SqliteStore({ path: join(tempDir(), 'reserve.db'), synchronous: 'normal', maxSizeBytes: 1024 * 1024 })
 	try {
 		const item = (id: string) => ({ event: { id, type: 't', sessionId: null, occurredAt: null, success: true, data: { pad: 'x'.repeat(20_000) } }, endpoints: [] })

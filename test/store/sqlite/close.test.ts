@@ -1,8 +1,8 @@
 import { expect, test } from 'bun:test'
 import { readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { tempDir } from '../support/gateway'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import { tempDir } from '../../support/gateway'
 
 // what this process holds open under `dir`
 const openFiles = (dir: string) => readdirSync('/proc/self/fd').flatMap((fd) => {

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { tempDir } from '../support/gateway'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import { tempDir } from '../../support/gateway'
 
 const store = new SqliteStore({ path: join(tempDir(), 'due.db'), synchronous: 'normal', maxSizeBytes: 0 })
 afterAll(() => store.close())

@@ -1,11 +1,11 @@
 import { Database } from 'bun:sqlite'
 import { afterAll, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { WriteQueue } from '../../src/store/sqlite/write-queue'
-import type { NewEvent } from '../../src/store/types'
-import { tempDir } from '../support/gateway'
-import { mountSmallDisk } from '../support/small-disk'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import { WriteQueue } from '../../../src/store/sqlite/write-queue'
+import type { NewEvent } from '../../../src/store/types'
+import { tempDir } from '../../support/gateway'
+import { mountSmallDisk } from '../../support/small-disk'
 
 const event = (id: string, data: unknown = {}): NewEvent => ({ id, type: 't', sessionId: null, occurredAt: null, success: true, data: data as Record<string, unknown> })
 

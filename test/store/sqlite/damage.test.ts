@@ -1,8 +1,8 @@
 import { expect, test } from 'bun:test'
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { tempDir } from '../support/gateway'
+import { SqliteStore } from '../../../src/store/sqlite/store'
+import { tempDir } from '../../support/gateway'
 
 test('a read of the dispatcher that meets damaged pages marks the store damaged, the reason ingest and /readyz then give', async () => {
 	const path = join(tempDir(), 'hookgate.db')
