@@ -1,6 +1,7 @@
 import { afterAll, afterEach, expect, test } from 'bun:test'
 import { configYaml, startTestGateway, type TestGateway } from '../support/gateway'
-import { sql, waitFor } from '../support/wait'
+import { storedJobs } from '../support/stored'
+import { waitFor } from '../support/wait'
 import { receiver } from './loopback'
 
 // The wall clock (deps.now) steps hours while retries wait: due times are
@@ -32,19 +33,19 @@ ${endpoints.map((e) => `      - { id: ${e}, url: "http://127.0.0.1:${rx.port}/${
 	open.push(g)
 	return g
 }
-const pending = (g: TestGateway) => sql<{ n: number }>(g.dir, `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'`)[0].n
+const pending = async (g: TestGateway) => (await storedJobs(g.run.store, { statuses: ['pending'] })).length
 
 test('a step of the wall clock hours back strands no retry', async () => {
 	failFirst = new Set(['/back-a', '/back-b'])
 	const g = await start('1s', ['back-a', 'back-b'])
 	await g.post('/v1/flows/shop/events', { id: 'evt-1', type: 'x' })
-	await waitFor(() => rx.on('/back-a').length === 1 && rx.on('/back-b').length === 1 && pending(g) === 2, 5000, 'first tries failed')
+	await waitFor(async () => rx.on('/back-a').length === 1 && rx.on('/back-b').length === 1 && (await pending(g)) === 2, 5000, 'first tries failed')
 	const failedAt = Date.now()
 	offset = -5 * HOUR
 	await waitFor(() => rx.on('/back-a').length === 2 && rx.on('/back-b').length === 2, 4000, 'the retries after the step back')
 	// due one second after the failure: tried by then plus the one-second promise
 	expect(Date.now() - failedAt).toBeLessThan(2500)
-	expect(pending(g)).toBe(0)
+	expect(await pending(g)).toBe(0)
 	// what arrives after the step is delivered at once too
 	await g.post('/v1/flows/shop/events', { id: 'evt-2', type: 'x' })
 	await waitFor(() => rx.on('/back-a').length === 3, 2000, 'an event ingested after the step')
@@ -54,7 +55,7 @@ test('a step of the wall clock hours forward fires no retry early', async () => 
 	failFirst = new Set(['/fwd-a', '/fwd-b', '/fwd-c'])
 	const g = await start('2s', ['fwd-a', 'fwd-b', 'fwd-c'])
 	await g.post('/v1/flows/shop/events', { id: 'evt-1', type: 'x' })
-	await waitFor(() => pending(g) === 3 && ['a', 'b', 'c'].every((e) => rx.on(`/fwd-${e}`).length === 1), 5000, 'first tries failed')
+	await waitFor(async () => (await pending(g)) === 3 && ['a', 'b', 'c'].every((e) => rx.on(`/fwd-${e}`).length === 1), 5000, 'first tries failed')
 	const failedAt = Date.now()
 	offset = 7 * HOUR
 	// the retries are due two seconds after the failure, in real time, not at once
@@ -75,7 +76,7 @@ test('steps back and forth while tries are in flight neither strand nor repeat t
 		offset += step
 		await Bun.sleep(150)
 	}
-	await waitFor(() => sql<{ n: number }>(g.dir, `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'succeeded'`)[0].n === 20, 4000, 'all delivered')
+	await waitFor(async () => (await storedJobs(g.run.store, { statuses: ['succeeded'] })).length === 20, 4000, 'all delivered')
 	// one try each: no lease read as expired by a step forward
 	expect(rx.on('/swing').length).toBe(20)
 })
@@ -90,6 +91,6 @@ test('a job written while the clock ran ahead is not stranded when it steps back
 	offset = 0
 	await g.run.dispatcher.start()
 	await waitFor(() => rx.on('/ahead').length === 1, 2000, 'the job written under the clock that ran ahead')
-	const [job] = sql<{ due: number; updated: number }>(g.dir, `SELECT next_attempt_at AS due, updated_at AS updated FROM deliveries`)
-	expect(job.updated).toBeLessThan(Date.now() + 2000)
+	const [job] = await storedJobs(g.run.store)
+	expect(job.updatedAt).toBeLessThan(Date.now() + 2000)
 })

@@ -1,7 +1,8 @@
 import { expect, test } from 'bun:test'
 import { tempDir } from '../support/gateway'
 import { ROOT, freePort, spawnServe, writeConfig } from '../support/process'
-import { sql, waitFor } from '../support/wait'
+import { listedJobs } from '../support/stored'
+import { waitFor } from '../support/wait'
 import { receiver } from './loopback'
 
 const CONCURRENCY = 8
@@ -25,6 +26,8 @@ storage:
   sqlite: ${dir}/hookgate.db
 log:
   level: warn
+admin:
+  tokens: [crash-admin]
 delivery:
   allowPrivateNetworks: [127.0.0.0/8]
   concurrency: ${CONCURRENCY}
@@ -66,7 +69,7 @@ flows:
 		const last = await spawnServe(['bun', 'src/main.ts'], cfg, port, ROOT, { PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` })
 		try {
 			await waitFor(() => [...accepted].every((id) => ledger.has(id)), 20_000, 'every accepted event delivered')
-			await waitFor(() => sql<{ n: number }>(dir, "SELECT COUNT(*) AS n FROM deliveries WHERE status != 'succeeded'")[0].n === 0, 10_000, 'all jobs succeeded')
+			await waitFor(async () => (await listedJobs(last.url, 'crash-admin', { status: 'pending,delivering,failed,cancelled', limit: '1' })).length === 0, 10_000, 'all jobs succeeded')
 		} finally {
 			last.kill('SIGTERM')
 			await last.exited

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, expect, test } from 'bun:test'
 import { configYaml, startTestGateway, type TestGateway } from '../support/gateway'
-import { sql, waitFor } from '../support/wait'
+import { storedJobs } from '../support/stored'
+import { waitFor } from '../support/wait'
 import { receiver } from './loopback'
 
 const rx = receiver((req) => {
@@ -13,8 +14,8 @@ afterAll(() => rx.stop())
 const open: TestGateway[] = []
 afterEach(async () => { for (const g of open.splice(0)) await g.stop() })
 
-const jobs = (g: TestGateway) => sql<{ endpoint: string; status: string; attempt_count: number; next_attempt_at: number }>(g.dir,
-	'SELECT endpoint, status, attempt_count, next_attempt_at FROM deliveries ORDER BY pk')
+const jobs = async (g: TestGateway) => (await storedJobs(g.run.store))
+	.map((j) => ({ endpoint: j.endpoint, status: j.status, attempt_count: j.attemptCount, next_attempt_at: j.nextAttemptAt }))
 
 // The outside run of issue 13: one endpoint's try failed (302) and its
 // completion was still being written when a sibling's 410 disabled that sibling,
@@ -45,6 +46,6 @@ test('a retry whose completion is still being written when a sibling is disabled
 	// several passes run while the failed try still reads as in flight
 	await Bun.sleep(300)
 	release()
-	await waitFor(() => jobs(g).find((j) => j.endpoint === 'moved')?.status === 'succeeded', 3000, 'the retry of the 302')
+	await waitFor(async () => (await jobs(g)).find((j) => j.endpoint === 'moved')?.status === 'succeeded', 3000, 'the retry of the 302')
 	expect(rx.on('/moved').length).toBe(2)
 })

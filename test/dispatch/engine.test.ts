@@ -2,7 +2,8 @@ import { afterAll, afterEach, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
 import { configYaml, startTestGateway, type TestGateway } from '../support/gateway'
-import { sql, waitFor } from '../support/wait'
+import { storedAttempts, storedJobs } from '../support/stored'
+import { waitFor } from '../support/wait'
 import { receiver } from './loopback'
 
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -28,16 +29,17 @@ const start = async (endpoints: string, extraTop = '') => {
 	open.push(g)
 	return g
 }
-const jobs = (g: TestGateway) => sql<{ endpoint: string; status: string; attempt_count: number; next_attempt_at: number }>(g.dir, 'SELECT endpoint, status, attempt_count, next_attempt_at FROM deliveries ORDER BY pk')
-const attempts = (g: TestGateway) => sql<{ n: number; status: number | null; error_class: string | null; request_headers: string }>(g.dir, 'SELECT n, status, error_class, request_headers FROM attempts ORDER BY pk')
+const jobs = async (g: TestGateway) => (await storedJobs(g.run.store)).map((j) => ({ endpoint: j.endpoint, status: j.status, attempt_count: j.attemptCount, next_attempt_at: j.nextAttemptAt }))
+const attempts = async (g: TestGateway) => (await storedAttempts(g.run.store))
+	.map((a) => ({ n: a.n, status: a.status, error_class: a.error?.class ?? null, request_headers: JSON.stringify(a.requestHeaders) }))
 
 test('500 then 200: retried, succeeded with 2 attempts, same webhook-id both times', async () => {
 	answers['/flaky'] = [() => new Response('no', { status: 500 })]
 	const g = await start(`      - { id: flaky, url: "http://127.0.0.1:${rx.port}/flaky", signing: { scheme: none } }\n`)
 	await g.post('/v1/flows/shop/events', { id: 'r-1', type: 'x' })
-	await waitFor(() => jobs(g)[0]?.status === 'succeeded', 5000, 'success')
-	expect(jobs(g)[0].attempt_count).toBe(2)
-	expect(attempts(g).map((a) => [a.n, a.status, a.error_class])).toEqual([[1, 500, 'http_status'], [2, 200, null]])
+	await waitFor(async () => (await jobs(g))[0]?.status === 'succeeded', 5000, 'success')
+	expect((await jobs(g))[0].attempt_count).toBe(2)
+	expect((await attempts(g)).map((a) => [a.n, a.status, a.error_class])).toEqual([[1, 500, 'http_status'], [2, 200, null]])
 	const hits = rx.on('/flaky')
 	expect(hits.map((h) => h.headers['webhook-id'])).toEqual(['r-1', 'r-1'])
 	expect(hits[0].body).toBe(hits[1].body)
@@ -47,8 +49,8 @@ test('a schedule that runs out leaves the job failed after 1 + schedule tries', 
 	answers['/down'] = Array.from({ length: 5 }, () => () => new Response('no', { status: 503 }))
 	const g = await start(`      - { id: down, url: "http://127.0.0.1:${rx.port}/down", signing: { scheme: none } }\n`)
 	await g.post('/v1/flows/shop/events', { id: 'f-1', type: 'x' })
-	await waitFor(() => jobs(g)[0]?.status === 'failed', 5000, 'failed')
-	expect(jobs(g)[0].attempt_count).toBe(3)
+	await waitFor(async () => (await jobs(g))[0]?.status === 'failed', 5000, 'failed')
+	expect((await jobs(g))[0].attempt_count).toBe(3)
 })
 
 test('429 with Retry-After pushes the next try out by the hint', async () => {
@@ -56,8 +58,8 @@ test('429 with Retry-After pushes the next try out by the hint', async () => {
 	const g = await start(`      - { id: busy, url: "http://127.0.0.1:${rx.port}/busy", signing: { scheme: none } }\n`)
 	const before = Date.now()
 	await g.post('/v1/flows/shop/events', { id: 'ra-1', type: 'x' })
-	await waitFor(() => jobs(g)[0]?.attempt_count === 1 && jobs(g)[0].status === 'pending', 5000, 'first try')
-	const due = jobs(g)[0].next_attempt_at - before
+	await waitFor(async () => (await jobs(g))[0]?.attempt_count === 1 && (await jobs(g))[0].status === 'pending', 5000, 'first try')
+	const due = (await jobs(g))[0].next_attempt_at - before
 	expect(due).toBeGreaterThanOrEqual(119_000)
 	expect(due).toBeLessThan(125_000)
 })
@@ -66,24 +68,24 @@ test('410 Gone fails the job, disables the endpoint, and its other jobs wait pen
 	answers['/gone'] = [() => new Response('gone', { status: 410 })]
 	const g = await start(`      - { id: gone, url: "http://127.0.0.1:${rx.port}/gone", signing: { scheme: none } }\n`)
 	await g.post('/v1/flows/shop/events', { id: 'g-1', type: 'x' })
-	await waitFor(() => jobs(g)[0]?.status === 'failed', 5000, 'failed')
+	await waitFor(async () => (await jobs(g))[0]?.status === 'failed', 5000, 'failed')
 	expect(g.run.catalog.state('shop', 'gone')).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') })
 	const res = await g.post('/v1/flows/shop/events', { id: 'g-2', type: 'x' })
 	expect(res.status).toBe(202)
 	await Bun.sleep(300)
-	expect(jobs(g)[1].status).toBe('pending')
+	expect((await jobs(g))[1].status).toBe('pending')
 	expect(rx.on('/gone').length).toBe(1)
 	// enabling it again lets the waiting job go
 	await g.run.catalog.saveState({ ...g.run.catalog.state('shop', 'gone'), enabled: true, disabledReason: null, disabledAt: null })
-	await waitFor(() => jobs(g)[1]?.status === 'succeeded', 5000, 'resumed')
+	await waitFor(async () => (await jobs(g))[1]?.status === 'succeeded', 5000, 'resumed')
 })
 
 test('a 302 is a failed try and its Location is never visited', async () => {
 	answers['/moved'] = [() => new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${rx.port}/target` } })]
 	const g = await start(`      - { id: moved, url: "http://127.0.0.1:${rx.port}/moved", signing: { scheme: none } }\n`)
 	await g.post('/v1/flows/shop/events', { id: 'm-1', type: 'x' })
-	await waitFor(() => attempts(g).length >= 1, 5000, 'attempt')
-	expect(attempts(g)[0].error_class).toBe('redirect')
+	await waitFor(async () => (await attempts(g)).length >= 1, 5000, 'attempt')
+	expect((await attempts(g))[0].error_class).toBe('redirect')
 	expect(rx.on('/target').length).toBe(0)
 })
 
@@ -91,9 +93,9 @@ test('a loopback endpoint without allowPrivateNetworks is blocked once and disab
 	const g = await startTestGateway(configYaml(flow(`      - { id: local, url: "http://127.0.0.1:${rx.port}/local", signing: { scheme: none } }\n`)).replace('allowPrivateNetworks: [127.0.0.0/8]', 'allowPrivateNetworks: false'))
 	open.push(g)
 	await g.post('/v1/flows/shop/events', { id: 'b-1', type: 'x' })
-	await waitFor(() => attempts(g).length >= 1, 5000, 'attempt')
+	await waitFor(async () => (await attempts(g)).length >= 1, 5000, 'attempt')
 	await Bun.sleep(400)
-	expect(attempts(g).map((a) => a.error_class)).toEqual(['blocked'])
+	expect((await attempts(g)).map((a) => a.error_class)).toEqual(['blocked'])
 	expect(rx.on('/local').length).toBe(0)
 	expect(g.run.catalog.state('shop', 'local')).toMatchObject({ enabled: false })
 })
@@ -118,8 +120,8 @@ test('standard-webhooks and hmac-sha256 signatures verify at the receiver; custo
 	const hm = rx.on('/hm')[0]
 	expect(hm.headers['x-signature']).toBe(createHmac('sha256', HMAC).update(hm.body).digest('hex'))
 	expect(hm.headers['webhook-id']).toBe('s-1')
-	await waitFor(() => attempts(g).length === 2, 5000, 'attempts stored')
-	const stored = attempts(g).map((a) => a.request_headers).join('\n')
+	await waitFor(async () => (await attempts(g)).length === 2, 5000, 'attempts stored')
+	const stored = (await attempts(g)).map((a) => a.request_headers).join('\n')
 	expect(stored).not.toContain('key-abcdef-9876')
 	expect(stored).toContain('…9876')
 })
