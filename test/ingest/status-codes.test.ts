@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { Database } from 'bun:sqlite'
-import { join } from 'node:path'
 import { configYaml, startTestGateway, type TestGateway } from '../support/gateway'
+import { storedEvents } from '../support/stored'
 
 // Endpoints point at a closed loopback port: these tests are about what is
 // stored, not what is sent.
@@ -26,10 +25,7 @@ const FLOWS = `  - id: shop
 
 let gw: TestGateway
 const data = { recordId: 'r1', organizationId: 'o1' }
-const count = (sql: string) => {
-	const db = new Database(join(gw.dir, 'hookgate.db'), { readonly: true })
-	try { return (db.prepare(sql).get() as { n: number }).n } finally { db.close() }
-}
+const storedCount = async () => (await storedEvents(gw.run.store)).length
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error
 
 beforeAll(async () => { gw = await startTestGateway(configYaml(FLOWS, 'server:\n  maxBodyBytes: 2048\n  listen: 127.0.0.1:0\n').replace(/^server:\n  listen: 127.0.0.1:0\n  shutdownGrace: 2s\n/, '')) })
@@ -64,7 +60,7 @@ describe('ingest answers', () => {
 		const res = await gw.post('/v1/flows/shop/events', { id: 'c-1', type: 'order.paid', data: { ...data, x: 2 } })
 		expect(res.status).toBe(409)
 		expect((await errorOf(res)).code).toBe('id_conflict')
-		expect(count("SELECT COUNT(*) AS n FROM events WHERE id = 'c-1'")).toBe(1)
+		expect((await gw.run.store.findEvents('c-1', 'shop')).map((e) => e.data)).toEqual([data])
 	})
 
 	test('an absent occurredAt differs from a sent one', async () => {
@@ -100,13 +96,13 @@ describe('ingest answers', () => {
 	]
 	for (const [name, send, status, code] of cases) {
 		test(`${status} ${code}: ${name}, and nothing stored`, async () => {
-			const before = count('SELECT COUNT(*) AS n FROM events')
+			const before = await storedCount()
 			const res = await send()
 			expect(res.status).toBe(status)
 			const err = await errorOf(res)
 			expect(err.code).toBe(code)
 			expect(typeof err.message).toBe('string')
-			expect(count('SELECT COUNT(*) AS n FROM events')).toBe(before)
+			expect(await storedCount()).toBe(before)
 		})
 	}
 
