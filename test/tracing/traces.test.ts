@@ -1,8 +1,9 @@
 import { afterAll, expect, test } from 'bun:test'
 import { closedPort, receiver } from '../dispatch/loopback'
 import { scrape, sample } from '../ops/support'
-import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway, tempDir } from '../support/gateway'
-import { sql, waitFor } from '../support/wait'
+import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway, tempDir, type TestGateway } from '../support/gateway'
+import { storedAttempts, storedJobs } from '../support/stored'
+import { waitFor } from '../support/wait'
 import { collector, type ExportedSpan } from './collector'
 
 // Every secret the config holds, and a marker in the event body: none may reach the collector.
@@ -50,7 +51,8 @@ ${more}metrics:
 `
 const fast = { tracing: { scheduledDelayMs: 20 } }
 const collectorUrl = () => `http://127.0.0.1:${otlp.port}/v1/traces`
-const jobsDone = (dir: string, n: number) => () => sql<{ n: number }>(dir, "SELECT COUNT(*) AS n FROM deliveries WHERE status = 'succeeded'")[0].n === n
+const jobsDone = (g: TestGateway, n: number) => async () => (await storedJobs(g.run.store, { statuses: ['succeeded'] })).length === n
+const traceContext = async (g: TestGateway, id: string) => (await g.run.store.findEvents(id, 'shop'))[0].traceContext ?? null
 const forEvent = (spans: ExportedSpan[], id: string) => spans.filter((s) => s.attributes['hookgate.event.id'] === id)
 
 test('the ingest span is the producer\'s child and each try is a child of the ingest span; the receiver sees its try\'s traceparent', async () => {
@@ -60,7 +62,7 @@ test('the ingest span is the producer\'s child and each try is a child of the in
 			headers: { traceparent: `00-${PRODUCER_TRACE}-${PRODUCER_SPAN}-01` },
 		})
 		expect(res.status).toBe(202)
-		await waitFor(jobsDone(gw.dir, 1), 10_000, 'the delivery to succeed on its second try')
+		await waitFor(jobsDone(gw, 1), 10_000, 'the delivery to succeed on its second try')
 		await gw.run.tracing!.flush()
 		await waitFor(() => forEvent(otlp.named('hookgate.attempt'), 'e1').length === 2 && forEvent(otlp.named('hookgate.ingest'), 'e1').length === 1, 5000, 'the spans')
 
@@ -73,7 +75,7 @@ test('the ingest span is the producer\'s child and each try is a child of the in
 			'http.route': '/v1/flows/:flow/events', 'http.response.status_code': 202,
 		})
 		// the context stored with the event is the ingest span's
-		expect(sql<{ t: string }>(gw.dir, "SELECT trace_context AS t FROM events WHERE id = 'e1'")[0].t).toBe(`00-${PRODUCER_TRACE}-${ingest.spanId}-01`)
+		expect(await traceContext(gw, 'e1')).toBe(`00-${PRODUCER_TRACE}-${ingest.spanId}-01`)
 
 		const tries = forEvent(otlp.named('hookgate.attempt'), 'e1').sort((a, b) => Number(a.attributes['hookgate.attempt']) - Number(b.attributes['hookgate.attempt']))
 		for (const [i, span] of tries.entries()) {
@@ -113,7 +115,7 @@ test('a retry by a restarted gateway still joins the trace of the event\'s inges
 		const yaml = configYaml(flow(later.port, '\n    retrySchedule: [1s]'), tracing(collectorUrl()))
 		const first = await startTestGateway(yaml, { ...fast, dir })
 		expect((await first.post('/v1/flows/shop/events', { id: 'r1', type: 'order.paid' })).status).toBe(202)
-		await waitFor(() => sql<{ n: number }>(dir, 'SELECT COUNT(*) AS n FROM attempts')[0].n === 1, 5000, 'the first try')
+		await waitFor(async () => (await storedAttempts(first.run.store)).length === 1, 5000, 'the first try')
 		// stopping flushes: the spans of the first run arrive without a flush call
 		await first.stop()
 		const [ingest] = forEvent(otlp.named('hookgate.ingest'), 'r1')
@@ -123,7 +125,7 @@ test('a retry by a restarted gateway still joins the trace of the event\'s inges
 		answer = 200
 		const second = await startTestGateway(yaml, { ...fast, dir })
 		try {
-			await waitFor(jobsDone(dir, 1), 10_000, 'the retry to succeed')
+			await waitFor(jobsDone(second, 1), 10_000, 'the retry to succeed')
 			await second.run.tracing!.flush()
 			await waitFor(() => forEvent(otlp.named('hookgate.attempt'), 'r1').length === 2, 5000, 'the retry span')
 			const retry = forEvent(otlp.named('hookgate.attempt'), 'r1').find((s) => s.attributes['hookgate.attempt'] === 2)!
@@ -143,7 +145,7 @@ test('a batch is one ingest span with its event count; with propagate: false no 
 	try {
 		const res = await gw.post('/v1/flows/shop/events/batch', { events: ['b1', 'b2', 'b3'].map((id) => ({ id, type: 'order.paid' })) })
 		expect(res.status).toBe(202)
-		await waitFor(jobsDone(gw.dir, 3), 10_000, 'three deliveries')
+		await waitFor(jobsDone(gw, 3), 10_000, 'three deliveries')
 		await gw.run.tracing!.flush()
 		await waitFor(() => ['b1', 'b2', 'b3'].every((id) => forEvent(otlp.named('hookgate.attempt'), id).length === 1), 5000, 'three attempt spans')
 		const batch = otlp.named('hookgate.ingest').find((s) => s.attributes['hookgate.event.count'] === 3)!
@@ -176,7 +178,7 @@ test('sampleRatio 0 exports no span of its own yet follows a sampled producer, a
 	try {
 		expect((await gw.post('/v1/flows/shop/events', { id: 's0', type: 'order.paid' })).status).toBe(202)
 		expect((await gw.post('/v1/flows/shop/events', { id: 's1', type: 'order.paid' }, { headers: { traceparent: `00-${PRODUCER_TRACE}-${PRODUCER_SPAN}-01` } })).status).toBe(202)
-		await waitFor(jobsDone(gw.dir, 2), 10_000, 'two deliveries')
+		await waitFor(jobsDone(gw, 2), 10_000, 'two deliveries')
 		await gw.run.tracing!.flush()
 		await waitFor(() => forEvent(otlp.named('hookgate.attempt'), 's1').length === 1, 5000, 'the sampled attempt span')
 		expect(forEvent(otlp.spans(), 's0')).toEqual([])
@@ -197,7 +199,7 @@ test('without tracing.otlp.endpoint: no SDK, no traceparent, no stored context',
 		expect(res.status).toBe(202)
 		await waitFor(() => ok.hits.some((h) => h.headers['webhook-id'] === 'off1'), 5000, 'the delivery')
 		expect(ok.hits.find((h) => h.headers['webhook-id'] === 'off1')!.headers.traceparent).toBeUndefined()
-		expect(sql<{ t: string | null }>(gw.dir, "SELECT trace_context AS t FROM events WHERE id = 'off1'")[0].t).toBeNull()
+		expect(await traceContext(gw, 'off1')).toBeNull()
 		expect(sample(await scrape(gw.url), 'hookgate_tracing_spans_dropped_total')).toBe(0)
 	} finally {
 		await gw.stop()
@@ -209,7 +211,7 @@ test('with the collector down every delivery still succeeds and every lost span 
 	const gw = await startTestGateway(configYaml(flow(ok.port), tracing(down)), { tracing: { scheduledDelayMs: 20, maxQueueSize: 8, exportTimeoutMs: 300 } })
 	try {
 		for (let i = 0; i < 10; i++) expect((await gw.post('/v1/flows/shop/events', { id: `d${i}`, type: 'order.paid' })).status).toBe(202)
-		await waitFor(jobsDone(gw.dir, 10), 10_000, 'ten deliveries')
+		await waitFor(jobsDone(gw, 10), 10_000, 'ten deliveries')
 		await gw.run.tracing!.flush()
 		// ten ingest spans and ten attempt spans, none of which reached a collector
 		await waitFor(async () => sample(await scrape(gw.url, METRICS_TOKEN), 'hookgate_tracing_spans_dropped_total') === 20, 10_000, 'twenty dropped spans')
