@@ -1,8 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { SqliteStore } from '../../src/store/sqlite/store'
-import { tempDir } from '../support/gateway'
 import { expectError, until } from './support'
 import { ingest, startFixture, type Fixture } from './fixture'
 
@@ -69,33 +65,5 @@ describe('GET /stats', () => {
 			expect(res.body.error.path).toBe('window')
 		}
 		expectError(await f.admin.get('/admin/v1/stats?flow=nope'), 404, 'not_found')
-	})
-})
-
-describe('the store\'s endpointStats', () => {
-	test('gives nearest-rank percentiles of attempt durations and leaves test jobs out', async () => {
-		const dir = tempDir()
-		const store = new SqliteStore({ path: join(dir, 'stats.db'), synchronous: 'normal', maxSizeBytes: 0 })
-		try {
-			const now = Date.now()
-			const c = store.client
-			c.run(`INSERT INTO events (flow, id, type, session_id, occurred_at, occurred_at_sent, success, data, metadata, accepted_at) VALUES ('f', 'e', 't', NULL, ?, 0, 1, '{}', '{}', ?)`, [now, now])
-			const add = (test: number, durations: number[]) => {
-				const d = c.query(`INSERT INTO deliveries (id, flow, endpoint, event_pk, status, test, next_attempt_at, created_at, updated_at)
-					VALUES (?, 'f', 'ep', 1, 'succeeded', ?, ?, ?, ?) RETURNING pk`).get(`job-${test}-${durations.length}`, test, now, now, now) as { pk: number }
-				durations.forEach((ms, i) => c.run(`INSERT INTO attempts (delivery_pk, n, started_at, url, request_headers, request_body, status, response_headers, response_body, response_truncated, duration_ms, error_class, error_message)
-					VALUES (?, ?, ?, 'u', '{}', '', 200, '{}', '', 0, ?, NULL, NULL)`, [d.pk, i + 1, now, ms]))
-			}
-			// 1..100 shuffled, and a test job whose huge durations must not count
-			add(0, Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) + 1))
-			add(1, [100_000, 100_000, 100_000])
-			const rows = await store.endpointStats({ flow: 'f', since: now - 60_000, seriesStart: now - 3_600_000 })
-			expect(rows.latency).toEqual([{ flow: 'f', endpoint: 'ep', p50: 50, p95: 95, p99: 99 }])
-			expect(rows.counts).toEqual([{ flow: 'f', endpoint: 'ep', status: 'succeeded', count: 1 }])
-			expect(rows.series).toEqual([{ flow: 'f', endpoint: 'ep', bucket: 1, succeeded: 100, failed: 0 }])
-		} finally {
-			await store.close()
-			rmSync(dir, { recursive: true, force: true })
-		}
 	})
 })

@@ -89,5 +89,20 @@ export function adminTests(harness: () => Harness) {
 			expect(s.backlog).toEqual([])
 			expect(s.series).toEqual([{ flow, endpoint: 'x', bucket: 0, succeeded: 4, failed: 0 }])
 		})
+
+		test('latency is the nearest-rank percentile of every try; a finished test job\'s tries do not count', async () => {
+			const flow = newFlow()
+			const now = 10 * 3_600_000
+			await ingestMany(store, flow, 100, ['ep'], now)
+			const jobs = await store.claim(flow, 'ep', 100, now + 100, now + 60_000, 'A')
+			// 1..100 shuffled
+			await store.complete(jobs.map((j, i) => ({ ...done(j, now + 200, 'A'), attempt: attempt(1, now + 200, { durationMs: ((i * 37) % 100) + 1 }) })))
+			const t = await store.insertTestJob({ flow, endpoint: 'ep', event: event('t'), now: now + 200, leaseUntil: now + 60_000 })
+			await store.complete([{ pk: t!.job.pk, attempt: attempt(1, now + 300, { durationMs: 100_000 }), status: 'succeeded', nextAttemptAt: now + 300, now: now + 300 }])
+			const s = await store.endpointStats({ flow, since: now - 60_000, seriesStart: now - 3_600_000 })
+			expect(s.latency).toEqual([{ flow, endpoint: 'ep', p50: 50, p95: 95, p99: 99 }])
+			expect(s.counts).toEqual([{ flow, endpoint: 'ep', status: 'succeeded', count: 100 }])
+			expect(s.series).toEqual([{ flow, endpoint: 'ep', bucket: 1, succeeded: 100, failed: 0 }])
+		})
 	})
 }
