@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from 'bun:test'
 import { receiver } from '../dispatch/loopback'
 import { configYaml, startTestGateway, INGEST_TOKEN } from '../support/gateway'
-import type { SqliteStore } from '../../src/store/sqlite/store'
-import { histogramCount, rows, sample, scrape, waitFor } from './support'
+import { storedAttempts, storedEvents, storedJobs } from '../support/stored'
+import { histogramCount, sample, scrape, waitFor } from './support'
 
 const ok = receiver(() => new Response('ok'))
 const broken = receiver(() => new Response('down', { status: 500 }))
@@ -22,7 +22,19 @@ const flows = `  - id: shop
         signing: { scheme: none }
 `
 
-test('metrics counters match the jobs table after a run', async () => {
+/** rows grouped by all their fields, each with how many there were (n) */
+function countBy<R extends Record<string, unknown>>(rows: R[]): Array<R & { n: number }> {
+	const groups = new Map<string, R & { n: number }>()
+	for (const r of rows) {
+		const k = JSON.stringify(r)
+		const g = groups.get(k)
+		if (g) g.n++
+		else groups.set(k, { ...r, n: 1 })
+	}
+	return [...groups.values()]
+}
+
+test('metrics counters match the stored jobs after a run', async () => {
 	const gw = await startTestGateway(configYaml(flows))
 	try {
 		for (let i = 0; i < 6; i++) expect((await gw.post('/v1/flows/shop/events', { id: `p${i}`, type: 'order.paid', data: {} })).status).toBe(202)
@@ -34,11 +46,11 @@ test('metrics counters match the jobs table after a run', async () => {
 		expect((await gw.post('/v1/flows/shop/events', null, { raw: '{nope' })).status).toBe(400)
 		expect((await gw.post('/v1/flows/no-such-flow/events', { type: 'x' })).status).toBe(404)
 
-		const db = (gw.run.store as SqliteStore).client
-		await waitFor(() => rows<{ n: number }>(db, "SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'delivering')")[0].n === 0, 10_000, 'every job to finish')
+		const store = gw.run.store
+		await waitFor(async () => (await storedJobs(store, { statuses: ['pending', 'delivering'] })).length === 0, 10_000, 'every job to finish')
 		const m = await scrape(gw.url)
 
-		expect(sample(m, 'hookgate_events_accepted_total', { flow: 'shop' })).toBe(rows<{ n: number }>(db, "SELECT COUNT(*) AS n FROM events WHERE flow = 'shop'")[0].n)
+		expect(sample(m, 'hookgate_events_accepted_total', { flow: 'shop' })).toBe((await storedEvents(store, { flow: 'shop' })).length)
 		expect(sample(m, 'hookgate_events_accepted_total', { flow: 'shop' })).toBe(10)
 		expect(sample(m, 'hookgate_events_duplicate_total', { flow: 'shop' })).toBe(2)
 		expect(sample(m, 'hookgate_events_rejected_total', { flow: 'shop', code: 'unauthorized' })).toBe(1)
@@ -48,14 +60,13 @@ test('metrics counters match the jobs table after a run', async () => {
 		expect(sample(m, 'hookgate_events_rejected_total', { flow: '', code: 'unknown_flow' })).toBe(1)
 		expect(JSON.stringify(m)).not.toContain('no-such-flow')
 
-		const table = rows<{ endpoint: string; status: string; n: number }>(db, 'SELECT endpoint, status, COUNT(*) AS n FROM deliveries GROUP BY endpoint, status')
+		const table = countBy((await storedJobs(store)).map((j) => ({ endpoint: j.endpoint, status: j.status })))
 		expect(table.length).toBeGreaterThan(0)
 		for (const r of table) expect(sample(m, 'hookgate_deliveries_total', { flow: 'shop', endpoint: r.endpoint, outcome: r.status })).toBe(r.n)
 		expect(sample(m, 'hookgate_deliveries_total', { endpoint: 'ledger', outcome: 'succeeded' })).toBe(10)
 		expect(sample(m, 'hookgate_deliveries_total', { endpoint: 'audit', outcome: 'failed' })).toBe(3)
 
-		const attempts = rows<{ endpoint: string; ok: number; n: number }>(db, `SELECT d.endpoint, a.error_class IS NULL AS ok, COUNT(*) AS n
-			FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk GROUP BY d.endpoint, ok`)
+		const attempts = countBy((await storedAttempts(store)).map((a) => ({ endpoint: a.job.endpoint, ok: a.error === null })))
 		for (const r of attempts) {
 			expect(sample(m, 'hookgate_delivery_attempts_total', { endpoint: r.endpoint, result: r.ok ? 'success' : 'http_status' })).toBe(r.n)
 			expect(histogramCount(m, 'hookgate_delivery_attempt_duration_seconds', { flow: 'shop', endpoint: r.endpoint })).toBe(r.n)
