@@ -1,56 +1,8 @@
 import { expect, test } from 'bun:test'
 import { configYaml, startTestGateway, INGEST_TOKEN } from '../support/gateway'
-import { join } from 'node:path'
-import type { SqliteStore } from '../../src/store/sqlite/store'
+import { readStopped, storedEvents, storedJobs } from '../support/stored'
 import { receiver } from '../dispatch/loopback'
-import { readDb, rows, waitFor } from './support'
-
-const flows = `  - id: shop
-    ingestTokens: [${INGEST_TOKEN}]
-    endpoints: []
-`
-
-const readyz = async (url: string) => {
-	const res = await fetch(`${url}/readyz`)
-	return { status: res.status, body: await res.json() as { status: string; reason?: string } }
-}
-
-test('/readyz answers 503 with a reason while the store fails writes, and 200 again after', async () => {
-	const gw = await startTestGateway(configYaml(flows))
-	const store = gw.run.store as SqliteStore
-	try {
-		expect(await readyz(gw.url)).toEqual({ status: 200, body: { status: 'ok' } })
-		store.faultWrites = new Error('disk I/O error')
-		const bad = await readyz(gw.url)
-		expect(bad.status).toBe(503)
-		expect(bad.body.status).toBe('unavailable')
-		expect(bad.body.reason).toContain('disk I/O error')
-		// the process itself is still up
-		expect((await fetch(`${gw.url}/healthz`)).status).toBe(200)
-		// and ingest, told by the same probe, answers 503 rather than failing late
-		expect((await gw.post('/v1/flows/shop/events', { type: 'x' })).status).toBe(503)
-		store.faultWrites = null
-		expect(await readyz(gw.url)).toEqual({ status: 200, body: { status: 'ok' } })
-		expect((await gw.post('/v1/flows/shop/events', { type: 'x' })).status).toBe(202)
-	} finally {
-		await gw.stop()
-	}
-})
-
-test('/readyz answers 503 when the connection is made read-only with PRAGMA query_only', async () => {
-	const gw = await startTestGateway(configYaml(flows))
-	const store = gw.run.store as SqliteStore
-	try {
-		store.client.exec('PRAGMA query_only = 1')
-		const bad = await readyz(gw.url)
-		expect(bad.status).toBe(503)
-		expect(bad.body.reason).toMatch(/^store write failed: /)
-		store.client.exec('PRAGMA query_only = 0')
-		expect((await readyz(gw.url)).status).toBe(200)
-	} finally {
-		await gw.stop()
-	}
-})
+import { waitFor } from './support'
 
 test('while stopping, /readyz and ingest answer 503 and the in-flight try still finishes', async () => {
 	let release = () => {}
@@ -76,10 +28,10 @@ test('while stopping, /readyz and ingest answer 503 and the in-flight try still 
 		expect(((await ingest.json()) as { error: { code: string } }).error.code).toBe('unavailable')
 		release()
 		await stopping
-		const db = readDb(join(gw.dir, 'hookgate.db'))
-		expect(rows<{ status: string }>(db, 'SELECT status FROM deliveries')).toEqual([{ status: 'succeeded' }])
-		expect(rows(db, "SELECT id FROM events")).toEqual([{ id: 'e1' }])
-		db.close()
+		await readStopped(gw.dir, async (store) => {
+			expect((await storedJobs(store)).map((j) => j.status)).toEqual(['succeeded'])
+			expect((await storedEvents(store)).map((e) => e.id)).toEqual(['e1'])
+		})
 	} finally {
 		release()
 		rx.stop()
