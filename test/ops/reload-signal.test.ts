@@ -2,9 +2,10 @@ import { afterAll, expect, test } from 'bun:test'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { receiver } from '../dispatch/loopback'
-import { configYaml, tempDir, INGEST_TOKEN } from '../support/gateway'
+import { ADMIN_TOKEN, configYaml, tempDir, INGEST_TOKEN } from '../support/gateway'
+import { listedJobs, readStopped, storedAttempts } from '../support/stored'
 import { spawnGateway } from './child'
-import { readDb, rows, waitFor } from './support'
+import { waitFor } from './support'
 
 let releaseSlow = () => {}
 const slowGate = new Promise<void>((r) => { releaseSlow = r })
@@ -67,16 +68,12 @@ test('SIGHUP applies a good file to new events, refuses a bad one with its error
 
 		// the try that was in flight through both reloads finishes and is recorded once
 		releaseSlow()
-		const db = readDb(join(dir, 'hookgate.db'))
-		try {
-			await waitFor(() => rows<{ status: string }>(db, "SELECT d.status FROM deliveries d WHERE d.endpoint = 'slow'")[0]?.status === 'succeeded', 5000, 'the slow job to succeed')
-			expect(rows(db, "SELECT a.status FROM attempts a JOIN deliveries d ON d.pk = a.delivery_pk WHERE d.endpoint = 'slow'")).toEqual([{ status: 200 }])
-		} finally {
-			db.close()
-		}
+		await waitFor(async () => (await listedJobs(gw.url, ADMIN_TOKEN, { endpoint: 'slow' }))[0]?.status === 'succeeded', 5000, 'the slow job to succeed')
 		expect(hitsFor('/slow')).toHaveLength(1)
 		gw.signal('SIGTERM')
 		expect(await gw.exited).toBe(0)
+		const tries = await readStopped(dir, (store) => storedAttempts(store, { endpoint: 'slow' }))
+		expect(tries.map((a) => a.status)).toEqual([200])
 	} finally {
 		gw.proc.kill('SIGKILL')
 		rmSync(dir, { recursive: true, force: true })
