@@ -51,9 +51,11 @@ export async function readStopped<T>(dir: string, read: (store: AdminStore) => P
 	}
 }
 
+export interface ListedJob { id: string; status: string; endpoint: string; eventId: string; test: boolean }
+
 /** Jobs as a running gateway's admin API lists them (one page, newest first): for gateways in a child process. */
-export async function listedJobs(url: string, token: string, query: Record<string, string>): Promise<Array<{ id: string; status: string; endpoint: string }>> {
+export async function listedJobs(url: string, token: string, query: Record<string, string>): Promise<ListedJob[]> {
 	const res = await fetch(`${url}/admin/v1/jobs?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token}` } })
 	if (res.status !== 200) throw new Error(`GET /admin/v1/jobs: ${res.status} ${await res.text()}`)
-	return ((await res.json()) as { items: Array<{ id: string; status: string; endpoint: string }> }).items
+	return ((await res.json()) as { items: ListedJob[] }).items
 }
