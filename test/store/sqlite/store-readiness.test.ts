@@ -1,10 +1,10 @@
 import { expect, test } from 'bun:test'
 import { rmSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { receiver } from '../dispatch/loopback'
-import { ADMIN_TOKEN, configYaml, startTestGateway, INGEST_TOKEN, tempDir } from '../support/gateway'
-import { mountSmallDisk, sayMode } from '../support/small-disk'
-import { readDb, rows, waitFor } from './support'
+import { receiver } from '../../dispatch/loopback'
+import { ADMIN_TOKEN, configYaml, startTestGateway, INGEST_TOKEN, tempDir } from '../../support/gateway'
+import { mountSmallDisk, sayMode } from '../../support/small-disk'
+import { readDb, rows, waitFor } from '../../ops/support'
 
 const readyz = async (url: string) => {
 	const res = await fetch(`${url}/readyz`)
