@@ -1,8 +1,8 @@
 import { beforeAll, expect, test } from 'bun:test'
-import { Database } from 'bun:sqlite'
 import { join } from 'node:path'
 import { tempDir } from '../support/gateway'
 import { BINARY, ensureBinary, freePort, spawnServe, writeConfig } from '../support/process'
+import { readStopped } from '../support/stored'
 
 beforeAll(() => ensureBinary(), 120_000)
 
@@ -47,9 +47,8 @@ test('the compiled binary starts on an empty dir, keeps an event across a restar
 		second.kill('SIGTERM')
 		expect(await second.exited).toBe(0)
 	}
-	const db = new Database(join(dir, 'state/hookgate.db'), { readonly: true })
-	expect(db.prepare("SELECT data FROM events WHERE id = 'bin-1'").get()).toEqual({ data: '{"n":1}' })
-	db.close()
+	const stored = await readStopped(join(dir, 'state'), (store) => store.findEvents('bin-1', null))
+	expect(stored.map((e) => e.data)).toEqual([{ n: 1 }])
 }, 60_000)
 
 test('the binary prints its version and checks a config', () => {

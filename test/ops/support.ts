@@ -1,5 +1,4 @@
 // Helpers shared by the operations tests.
-import { Database } from 'bun:sqlite'
 import parse, { type Family } from 'parse-prometheus-text-format'
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
@@ -45,14 +44,4 @@ export function sample(families: Family[], name: string, labels: Record<string, 
 		if (Object.entries(labels).every(([k, v]) => m.labels?.[k] === v)) total += Number(m.value ?? m.count ?? 0)
 	}
 	return total
-}
-
-/** A second, read-only connection to a gateway's database (WAL lets it read alongside). */
-export function readDb(path: string): Database {
-	return new Database(path, { readonly: true })
-}
-
-/** Rows of `SELECT ... ` as plain objects. */
-export function rows<T>(db: Database, sql: string, ...params: Array<string | number>): T[] {
-	return db.prepare(sql).all(...params) as T[]
 }

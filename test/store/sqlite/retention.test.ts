@@ -5,7 +5,8 @@ import { purge } from '../../../src/ops/retention'
 import { SqliteStore } from '../../../src/store/sqlite/store'
 import type { IngestItem } from '../../../src/store/types'
 import { configYaml, startTestGateway, tempDir, INGEST_TOKEN } from '../../support/gateway'
-import { rows, sample, scrape, waitFor } from '../../ops/support'
+import { sample, scrape, waitFor } from '../../ops/support'
+import { rows } from './support'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-03-01T00:00:00Z')

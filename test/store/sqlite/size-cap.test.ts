@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import type { SqliteStore } from '../../../src/store/sqlite/store'
 import { STORE_FULL } from '../../../src/store/types'
 import { receiver } from '../../dispatch/loopback'
-import { readDb, rows, waitFor } from '../../ops/support'
+import { waitFor } from '../../ops/support'
+import { readDb, rows } from './support'
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, startTestGateway } from '../../support/gateway'
 
 const DAY = 86_400_000

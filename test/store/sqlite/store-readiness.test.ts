@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { receiver } from '../../dispatch/loopback'
 import { ADMIN_TOKEN, configYaml, startTestGateway, INGEST_TOKEN, tempDir } from '../../support/gateway'
 import { mountSmallDisk, sayMode } from '../../support/small-disk'
-import { readDb, rows, waitFor } from '../../ops/support'
+import { waitFor } from '../../ops/support'
+import { readDb, rows } from './support'
 
 const readyz = async (url: string) => {
 	const res = await fetch(`${url}/readyz`)
