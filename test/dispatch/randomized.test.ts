@@ -8,12 +8,11 @@
 //   HOOKGATE_SEED=1234 [HOOKGATE_SHRINK=1] …   (replay a failure; then one by one, shrinking the first failure)
 //   HOOKGATE_PARALLEL=8                         (scenarios side by side, each its own gateway)
 //   HOOKGATE_ONLY=N                             (only scenario N of the seed, SCENARIOS times)
-import { Database } from 'bun:sqlite'
 import { afterAll, expect, test } from 'bun:test'
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import fc from 'fast-check'
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../support/gateway'
+import { storedJobs } from '../support/stored'
 import { receiver } from './loopback'
 
 const SCENARIOS = Number(process.env.HOOKGATE_SCENARIOS ?? 200)
@@ -126,15 +125,14 @@ interface Clock { offset: number; steppedAt: number }
  * stored due times with the step.
  */
 function watch(g: TestGateway, s: Scenario, clock: Clock) {
-	const db = new Database(join(g.dir, 'hookgate.db'), { readonly: true })
-	const busy = db.prepare(`SELECT flow, endpoint, COUNT(*) AS n FROM deliveries WHERE status = 'delivering' AND test = 0 GROUP BY flow, endpoint`)
-	const overdue = db.prepare(`SELECT id, flow, endpoint, next_attempt_at AS due FROM deliveries WHERE status = 'pending' AND test = 0 AND next_attempt_at < ?`)
-	const far = db.prepare(`SELECT id, flow, endpoint, next_attempt_at AS due FROM deliveries WHERE status = 'pending' AND test = 0 AND next_attempt_at > ?`)
+	/** jobs not finished, test sends left out: read at once, then judged against the clock and the catalog of that moment */
+	const open = async () => (await storedJobs(g.run.store, { statuses: ['pending', 'delivering'] })).filter((j) => !j.test)
 	const blockedAt = new Map<string, number>()
 	let lastSample = Date.now()
 	const stalls: Array<[number, number]> = []
 	const violations: Violation[] = []
-	const sample = () => {
+	const sample = async () => {
+		const jobs = await open()
 		const now = Date.now() + clock.offset
 		// a sample that comes late means this process (gateway and checker alike) was held up, as happens on
 		// a loaded machine: nothing could start meanwhile, so that time does not count against a job
@@ -144,7 +142,7 @@ function watch(g: TestGateway, s: Scenario, clock: Clock) {
 		const stalledSince = (from: number) => stalls.reduce((sum, [a, b]) => sum + Math.max(0, b - Math.max(a, from)), 0)
 		const stepping = real - clock.steppedAt - stalledSince(clock.steppedAt) < LIMIT_MS + SLACK_MS
 		const held = new Map<string, number>()
-		for (const r of busy.all() as Array<{ flow: string; endpoint: string; n: number }>) held.set(`${r.flow}/${r.endpoint}`, r.n)
+		for (const j of jobs) if (j.status === 'delivering') held.set(`${j.flow}/${j.endpoint}`, (held.get(`${j.flow}/${j.endpoint}`) ?? 0) + 1)
 		const globalFull = g.run.dispatcher.inFlight >= s.concurrency
 		for (const e of s.eps) {
 			const k = `${flowId(e.flow)}/${epId(e)}`
@@ -153,20 +151,20 @@ function watch(g: TestGateway, s: Scenario, clock: Clock) {
 			if (stepping || !on || globalFull || (held.get(k) ?? 0) >= e.cap) blockedAt.set(k, now)
 		}
 		if (stepping) return
-		for (const j of overdue.all(now - LIMIT_MS - SLACK_MS) as Array<{ id: string; flow: string; endpoint: string; due: number }>) {
-			const since = Math.max(j.due, blockedAt.get(`${j.flow}/${j.endpoint}`) ?? -Infinity)
+		const pending = jobs.filter((j) => j.status === 'pending')
+		for (const j of pending.filter((p) => p.nextAttemptAt < now - LIMIT_MS - SLACK_MS)) {
+			const since = Math.max(j.nextAttemptAt, blockedAt.get(`${j.flow}/${j.endpoint}`) ?? -Infinity)
 			const waited = now - since - stalledSince(since - clock.offset)
-			if (waited > LIMIT_MS + SLACK_MS) violations.push({ job: j.id, endpoint: `${j.flow}/${j.endpoint}`, dueAt: j.due, overdueMs: waited })
+			if (waited > LIMIT_MS + SLACK_MS) violations.push({ job: j.id, endpoint: `${j.flow}/${j.endpoint}`, dueAt: j.nextAttemptAt, overdueMs: waited })
 		}
-		for (const j of far.all(now + FAR_MS) as Array<{ id: string; flow: string; endpoint: string; due: number }>) {
+		for (const j of pending.filter((p) => p.nextAttemptAt > now + FAR_MS)) {
 			const ep = g.run.catalog.endpoint(j.flow, j.endpoint)
-			if (ep && g.run.catalog.isEnabled(j.flow, ep)) violations.push({ job: j.id, endpoint: `${j.flow}/${j.endpoint}`, dueAt: j.due, overdueMs: now - j.due })
+			if (ep && g.run.catalog.isEnabled(j.flow, ep)) violations.push({ job: j.id, endpoint: `${j.flow}/${j.endpoint}`, dueAt: j.nextAttemptAt, overdueMs: now - j.nextAttemptAt })
 		}
 	}
 	/** nothing left that the dispatcher owes: every job of an enabled endpoint has finished */
-	const settled = () => {
-		const open = db.prepare(`SELECT flow, endpoint FROM deliveries WHERE status IN ('pending', 'delivering') AND test = 0`).all() as Array<{ flow: string; endpoint: string }>
-		return open.every((j) => {
+	const settled = async () => {
+		return (await open()).every((j) => {
 			const ep = g.run.catalog.endpoint(j.flow, j.endpoint)
 			return ep === undefined || !g.run.catalog.isEnabled(j.flow, ep)
 		})
@@ -174,14 +172,14 @@ function watch(g: TestGateway, s: Scenario, clock: Clock) {
 	let stopped = false
 	const loop = (async () => {
 		while (!stopped) {
-			sample()
+			await sample()
 			await Bun.sleep(TICK_MS)
 		}
 	})()
 	return {
 		violations, settled,
-		jobIds: () => (db.prepare('SELECT id FROM deliveries WHERE test = 0 ORDER BY pk').all() as Array<{ id: string }>).map((r) => r.id),
-		async stop() { stopped = true; await loop; sample(); db.close() },
+		jobIds: async () => (await storedJobs(g.run.store)).filter((j) => !j.test).map((j) => j.id),
+		async stop() { stopped = true; await loop; await sample() },
 	}
 }
 
@@ -222,7 +220,7 @@ async function run(s: Scenario): Promise<Violation[]> {
 				}
 				case 'replay':
 				case 'cancel': {
-					const ids = w.jobIds()
+					const ids = await w.jobIds()
 					if (ids.length > 0) await admin(g, `/jobs/${ids[op.job % ids.length]}/${op.kind}`)
 					break
 				}
@@ -233,7 +231,7 @@ async function run(s: Scenario): Promise<Violation[]> {
 		}
 		// let the scenario run out: long enough past its last due time that a forgotten job shows
 		const until = Date.now() + 2000
-		while (!w.settled() && Date.now() < until && w.violations.length === 0) await Bun.sleep(TICK_MS)
+		while (!(await w.settled()) && Date.now() < until && w.violations.length === 0) await Bun.sleep(TICK_MS)
 	} finally {
 		await w.stop()
 		await g.stop()
