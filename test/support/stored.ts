@@ -4,35 +4,31 @@
 import { join } from 'node:path'
 import type { AdminStore } from '../../src/admin/store'
 import type { StoredEvent } from '../../src/domain'
-import type { EventFilter, JobFilter, JobRecord } from '../../src/store/records'
+import type { EventFilter, JobFilter, JobRecord, Page } from '../../src/store/records'
 import { SqliteStore } from '../../src/store/sqlite/store'
 import type { AttemptRecord } from '../../src/store/types'
 
 const PAGE = 500
 
-/** Every job matching `filter`, test jobs included, oldest first. */
-export async function storedJobs(store: Pick<AdminStore, 'listJobs'>, filter: JobFilter = {}): Promise<JobRecord[]> {
-	const out: JobRecord[] = []
+/** Every row of a keyset-paged list (newest first), oldest first. */
+async function allPages<T extends { pk: number }>(read: (page: Page) => Promise<T[]>): Promise<T[]> {
+	const out: T[] = []
 	let beforePk: number | null = null
 	for (;;) {
-		const page = await store.listJobs(filter, { beforePk, limit: PAGE })
-		out.push(...page)
-		if (page.length < PAGE) return out.reverse()
-		beforePk = page[page.length - 1].pk
+		const rows = await read({ beforePk, limit: PAGE })
+		out.push(...rows)
+		if (rows.length < PAGE) return out.reverse()
+		beforePk = rows[rows.length - 1].pk
 	}
 }
 
+/** Every job matching `filter`, test jobs included, oldest first. */
+export const storedJobs = (store: Pick<AdminStore, 'listJobs'>, filter: JobFilter = {}): Promise<JobRecord[]> =>
+	allPages((page) => store.listJobs(filter, page))
+
 /** Every event matching `filter`, oldest first. */
-export async function storedEvents(store: Pick<AdminStore, 'listEvents'>, filter: EventFilter = {}): Promise<Array<StoredEvent & { pk: number }>> {
-	const out: Array<StoredEvent & { pk: number }> = []
-	let beforePk: number | null = null
-	for (;;) {
-		const page = await store.listEvents(filter, { beforePk, limit: PAGE })
-		out.push(...page)
-		if (page.length < PAGE) return out.reverse()
-		beforePk = page[page.length - 1].pk
-	}
-}
+export const storedEvents = (store: Pick<AdminStore, 'listEvents'>, filter: EventFilter = {}): Promise<Array<StoredEvent & { pk: number }>> =>
+	allPages((page) => store.listEvents(filter, page))
 
 /** Every attempt of the jobs matching `filter`, job by job (oldest first), each in its order, with its job. */
 export async function storedAttempts(store: Pick<AdminStore, 'listJobs' | 'jobAttempts'>, filter: JobFilter = {}): Promise<Array<AttemptRecord & { job: JobRecord }>> {
