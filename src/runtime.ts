@@ -10,7 +10,7 @@ import { makeAllowList } from './dispatch/egress'
 import type { Resolver } from './dispatch/resolve'
 import { ingestRoutes } from './ingest/routes'
 import { logAccepted, logAttempt } from './ops/activity'
-import { healthRoutes } from './ops/health'
+import { healthRoutes, storeReadiness } from './ops/health'
 import { createLogger, type Logger } from './ops/log'
 import { Metrics } from './ops/metrics'
 import { metricsRoutes } from './ops/metrics-routes'
@@ -131,18 +131,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 	let stopping = false
 
 	const refusal = () => stopping ? 'hookgate is shutting down' : store.refusal()
-	const ready = {
-		// fails whenever ingest would refuse for the store, and meets a full disk with a committed write
-		async check() {
-			const refused = refusal()
-			if (refused) return refused
-			try { await store.probeWrite() } catch (e) {
-				return store.noteError(e) ?? `store write failed: ${e instanceof Error ? e.message : String(e)}`
-			}
-			if (!dispatcher.alive) return 'the dispatcher is not running'
-			return null
-		},
-	}
+	// fails whenever ingest would refuse for the store, and meets a full disk with a committed write
+	const ready = storeReadiness(store, refusal, () => dispatcher.alive)
 
 	const app = createApp({
 		log,

@@ -20,6 +20,25 @@ export interface Readiness {
 	check(): Promise<string | null>
 }
 
+/**
+ * Ready when nothing refuses ingest (`refusal`: the store's reason, or the
+ * gateway stopping), a write commits, and the dispatcher runs. A failed write
+ * that shows damage says so.
+ */
+export function storeReadiness(store: StoreHealth, refusal: () => string | null, dispatcherAlive: () => boolean): Readiness {
+	return {
+		async check() {
+			const refused = refusal()
+			if (refused) return refused
+			try { await store.probeWrite() } catch (e) {
+				return store.noteError(e) ?? `store write failed: ${e instanceof Error ? e.message : String(e)}`
+			}
+			if (!dispatcherAlive()) return 'the dispatcher is not running'
+			return null
+		},
+	}
+}
+
 export function healthRoutes(ready: Readiness) {
 	return new Elysia({ name: 'health' })
 		.get('/healthz', () => ({ status: 'ok' }), {
