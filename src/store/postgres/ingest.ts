@@ -2,6 +2,7 @@ import type { DeliveryStatus } from '../../domain'
 import { canonicalJson } from '../../json'
 import { newJobId } from '../ids'
 import type { DeliveryRef, IngestedEvent, IngestItem, IngestOutcome, NewEvent } from '../types'
+import type { PgGroupCommit } from './group-commit'
 import { num, type Q } from './rows'
 
 class Rollback {
@@ -18,21 +19,22 @@ function sameBody(r: StoredRow, e: NewEvent): boolean {
 }
 
 /**
- * One request, all or nothing, in its own transaction of a few statements
- * whatever the batch size. The unique key (flow, id) decides between two
- * instances taking the same id at once: the second INSERT waits for the first
- * to commit, then finds the row and answers as a resend. Outcomes match the
- * SQLite store's, which takes the events one by one: the first event that
- * cannot be taken decides the answer.
+ * One request, all or nothing, a few statements whatever the batch size,
+ * inside a group transaction shared with the requests that arrived with it
+ * (its own writes roll back alone). The unique key (flow, id) decides between
+ * two instances, or two groups, taking the same id at once: the second INSERT
+ * waits for the first to commit, then finds the row and answers as a resend.
+ * Outcomes match the SQLite store's, which takes the events one by one: the
+ * first event that cannot be taken decides the answer.
  */
-export async function ingest(sql: Q, flow: string, items: IngestItem[], now: number, hint: { channel: string; payload: string }): Promise<IngestOutcome> {
+export async function ingest(group: PgGroupCommit, flow: string, items: IngestItem[], now: number, committed: (events: IngestedEvent[]) => void): Promise<IngestOutcome> {
 	try {
-		return await sql.begin(async (tx) => {
-			const events = await applyAll(tx, flow, items, now)
-			// delivered on commit only: the other instances look for new jobs sooner (a hint; they also look on a timer)
-			if (events.some((e) => e.stored && e.deliveries.length > 0)) await tx.notify(hint.channel, hint.payload)
-			return { ok: true as const, events }
+		const events = await group.run(items.map((i) => `${flow}\n${i.event.id}`), (tx) => applyAll(tx, flow, items, now), {
+			after: committed,
+			// the other instances look for new jobs sooner (a hint; they also look on a timer)
+			wakes: (evs) => evs.some((e) => e.stored && e.deliveries.length > 0),
 		})
+		return { ok: true, events }
 	} catch (err) {
 		if (err instanceof Rollback) return err.outcome
 		throw err

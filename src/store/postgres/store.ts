@@ -9,6 +9,7 @@ import * as admin from './admin'
 import * as queue from './dispatch'
 import * as endpoints from './endpoints'
 import * as signals from './signals'
+import { groupsFor, MAX_GROUP, PgGroupCommit } from './group-commit'
 import { ingest } from './ingest'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
@@ -35,21 +36,23 @@ export interface PostgresStoreOptions extends PgOpenOptions {
 export class PostgresStore implements Store {
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
 
-	private constructor(readonly sql: SQL, readonly db: PgDb, readonly instanceId: string) {}
+	private readonly group: PgGroupCommit
+
+	private constructor(readonly sql: SQL, readonly db: PgDb, readonly instanceId: string, poolSize: number) {
+		this.group = new PgGroupCommit(sql, { groups: groupsFor(poolSize), maxGroup: MAX_GROUP, hint: { channel: JOBS_CHANNEL, payload: instanceId } })
+	}
 
 	/** Connects and applies the migrations (under an advisory lock). */
 	static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
 		const { client, db } = await openPostgres(opts)
-		return new PostgresStore(client, db, opts.instanceId ?? `${hostname()}:${process.pid}`)
+		return new PostgresStore(client, db, opts.instanceId ?? `${hostname()}:${process.pid}`, opts.poolSize)
 	}
 
-	async ingest(flow: string, items: IngestItem[], now: number) {
-		const outcome = await ingest(this.sql, flow, items, now, { channel: JOBS_CHANNEL, payload: this.instanceId })
-		if (outcome.ok) {
-			const fresh = outcome.events.filter((e) => e.stored)
+	ingest(flow: string, items: IngestItem[], now: number) {
+		return ingest(this.group, flow, items, now, (events) => {
+			const fresh = events.filter((e) => e.stored)
 			if (fresh.length > 0) for (const l of this.listeners) { try { l(fresh) } catch {} }
-		}
-		return outcome
+		})
 	}
 	onCommitted(listener: (events: IngestedEvent[]) => void) { this.listeners.push(listener) }
 	getSession(flow: string, id: string) { return endpoints.getSession(this.sql, flow, id) }
@@ -166,5 +169,8 @@ export class PostgresStore implements Store {
 		}
 	}
 
-	async close() { await this.sql.close() }
+	async close() {
+		this.group.close()
+		await this.sql.close()
+	}
 }

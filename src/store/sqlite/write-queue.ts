@@ -1,16 +1,11 @@
 import type { Database, Statement } from 'bun:sqlite'
+import { GROUP_RETRIES, settleTry, type GroupOp, type GroupTry, type Outcome } from '../group-commit'
 
 const MAX_PACING_MS = 4
 
-interface Op {
+interface Op extends GroupOp {
 	apply(): unknown
-	resolve(v: unknown): void
-	reject(e: unknown): void
-	/** runs after COMMIT, before the answer (e.g. hand fresh events to the dispatcher) */
-	after?: (v: unknown) => void
 }
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 
 /** An error of the database itself (full, read-only, I/O, damaged), not of one operation's values. */
 export const isStoreError = (err: unknown): boolean =>
@@ -99,38 +94,15 @@ export class WriteQueue {
 		let group = this.queue.splice(0, this.maxGroup)
 		if (group.length === 0) return
 		let isolated = false
-		let retries = 2
-		for (;;) {
-			const attempt = this.tryGroup(group, isolated)
-			if (attempt.ok) {
-				let storeError: unknown = null
-				group.forEach((op, i) => {
-					const o = attempt.outcomes[i]
-					if (!o.ok) {
-						if (isStoreError(o.error)) storeError = o.error
-						op.reject(o.error)
-						return
-					}
-					try { op.after?.(o.value) } catch {}
-					op.resolve(o.value)
-				})
-				this.onFlush(storeError)
+		for (let retries = GROUP_RETRIES; ; retries--) {
+			const step = settleTry(group, this.tryGroup(group, isolated), retries, isStoreError)
+			if (step.again === null) {
+				this.onFlush(step.storeError)
 				break
 			}
-			const { failed, error } = attempt
-			if (failed === null || retries-- <= 0) {
-				this.onFlush(failed === null || isStoreError(error) ? error : null)
-				for (const op of group) op.reject(error)
-				break
-			}
-			// it took the transaction with it: answer it, run the rest again, each in its own savepoint
-			group[failed].reject(error)
-			group = group.filter((_, i) => i !== failed)
+			// one operation took the transaction with it: the rest runs again, each in its own savepoint
+			group = step.again
 			isolated = true
-			if (group.length === 0) {
-				this.onFlush(isStoreError(error) ? error : null)
-				break
-			}
 		}
 		if (this.queue.length > 0) this.schedule()
 	}
@@ -142,7 +114,7 @@ export class WriteQueue {
 	 * transaction (a full disk), which counts as `failed` too. `failed: null`:
 	 * BEGIN or COMMIT failed.
 	 */
-	private tryGroup(group: Op[], isolated: boolean): { ok: true; outcomes: Outcome[] } | { ok: false; failed: number | null; error: unknown } {
+	private tryGroup(group: Op[], isolated: boolean): GroupTry {
 		try {
 			if (this.fault) throw this.fault
 			const refused = this.guard()
