@@ -10,6 +10,7 @@ const inputs: unknown[] = [
 	{ type: 't', occurredAt: '2026-03-14T14:55:50.094Z' }, { type: 't', occurredAt: '2026-03-14T14:55:50+02:00' }, { type: 't', occurredAt: '2026-03-14' },
 	{ type: 't', occurredAt: 'yesterday' }, { type: 't', occurredAt: 1773500150 }, { type: 't', success: false }, { type: 't', success: 'no' },
 	{ type: 't', data: {} }, { type: 't', data: { a: [1, { b: null }] } }, { type: 't', data: [] }, { type: 't', data: null }, { type: 't', data: 'x' },
+	{ type: 't\u0000' }, { type: 'a\tb' }, { type: 'a\u007fb' }, { type: 'a\ud800' }, { type: 'émoji 😀' },
 	{ type: 't', sessionID: 'x' }, { type: 't', extra: undefined }, [], null, 'event', 42, { type: 't', id: undefined }, Object.create(null),
 	JSON.parse('{"type":"t","__proto__":{"x":1}}'), JSON.parse('{"type":"t","data":{"__proto__":{"x":1}}}'),
 ]
