@@ -33,6 +33,8 @@ async function once(ctx: Context, instances: number, delayMs: number, run: numbe
 		const spec = (i: number) => ({
 			flows: [{ id: 'bench', endpoints: [{ id: 'e0', url: rx!.url('/e0') }] }], postgres: url.toString(),
 			concurrency: PER_INSTANCE, endpointConcurrency: CAP, instanceId: `scale-${run}-${i}`,
+			// the smoke run shares the server's 100 connections with whatever else runs on the machine
+			poolSize: ctx.profile.smoke ? 6 : 16,
 		})
 		// the backlog goes in through a first instance before the others start; delivery starts at once
 		gws.push(await startGateway(tempDir(ctx.dataDir), spec(0)))

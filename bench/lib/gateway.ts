@@ -40,6 +40,8 @@ export interface GatewaySpec {
 	extraYaml?: string
 	/** delivery.concurrency; default 64 */
 	concurrency?: number
+	/** storage.postgres.poolSize; default 16 */
+	poolSize?: number
 	/** HOOKGATE_INSTANCE_ID (PostgreSQL: the same id across restarts takes back its own leases at start) */
 	instanceId?: string
 }
@@ -59,7 +61,7 @@ export function configYaml(spec: GatewaySpec, dir: string): string {
   listen: 127.0.0.1:0
   shutdownGrace: ${spec.shutdownGrace ?? '2s'}
 storage:
-${spec.postgres ? `  postgres: { url: "${spec.postgres}", poolSize: 16 }` : `  sqlite: ${join(dir, 'hookgate.db')}\n  synchronous: full${spec.maxSize ? `\n  maxSize: ${spec.maxSize}` : ''}`}
+${spec.postgres ? `  postgres: { url: "${spec.postgres}", poolSize: ${spec.poolSize ?? 16} }` : `  sqlite: ${join(dir, 'hookgate.db')}\n  synchronous: full${spec.maxSize ? `\n  maxSize: ${spec.maxSize}` : ''}`}
 log:
   level: info
 ${spec.adminToken ? `admin:\n  tokens: [${spec.adminToken}]\n` : ''}limits:
