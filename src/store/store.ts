@@ -8,6 +8,15 @@ import type {
 	SvixAppRecord, SvixAttemptFilter, SvixEventTypeRecord, SvixTaskPage, SvixTaskRecord, SvixAttemptRecord, SvixIdempotentAnswer, SvixMessageRecord, SvixNewMessage, SvixPage, SvixSendOutcome,
 } from './svix-types'
 
+/** How much of storage.maxSize a store uses. */
+export interface StoreUsage {
+	usedBytes: number
+	maxBytes: number
+	ratio: number
+	/** ingest is refused for the cap: the store is past its ingest limit (95%), or a request was refused for crossing it and no space was freed since */
+	atIngestLimit: boolean
+}
+
 /** Pending jobs of one endpoint, for /metrics. */
 export interface BacklogRow {
 	flow: string
@@ -210,7 +219,9 @@ export interface Store {
 	setMaxSize(bytes: number): void
 	sizeBytes(): Promise<{ db: number; wal: number }>
 	/** how much of storage.maxSize is used (SQLite, which caps itself; maxBytes 0: no cap) */
-	usage?(): { usedBytes: number; maxBytes: number; ratio: number }
+	usage?(): StoreUsage
+	/** called with usage?() after every write while capped (from inside the write path: must be quick and not throw) */
+	onUsage?(listener: (u: StoreUsage) => void): void
 	backlog(): Promise<BacklogRow[]>
 	/** retention, one short transaction per call: finished jobs changed before `before`, with their attempts */
 	purgeFinishedJobs(before: number, limit: number): Promise<{ jobs: number; attempts: number }>

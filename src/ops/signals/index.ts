@@ -2,7 +2,7 @@ import type { ChangedBy, EndpointSignals } from '../../admin/deps'
 import type { Catalog } from '../../catalog'
 import type { AttemptResult } from '../../dispatch/health'
 import type { Config } from '../../domain'
-import type { Store } from '../../store/store'
+import type { Store, StoreUsage } from '../../store/store'
 import type { EndpointStateRecord } from '../../store/types'
 import type { ScheduledTask } from '../schedule'
 import { endpointChanges } from './config-diff'
@@ -36,7 +36,7 @@ export class OperationalSignals implements EndpointSignals {
 		this.emitter = new OpsEmitter(deps)
 		const emit = (type: OpsEventType, data: Record<string, unknown>) => this.emitter.emit(type, data)
 		this.exhausted = new ExhaustedCoalescer({ store: deps.store, now: deps.now, emit, log: deps.log, intervalMs: deps.coalesceMs ?? 60_000 })
-		this.space = new SpaceWatch({ store: deps.store, emit })
+		this.space = new SpaceWatch({ store: deps.store, emit, track: (p) => this.track(p) })
 	}
 
 	private reportDeps(): ReportDeps {
@@ -121,9 +121,9 @@ export class OperationalSignals implements EndpointSignals {
 		this.track(this.emitter.emit('config.reload_refused', { errors }))
 	}
 
-	/** after ingest commits: is the store nearly full? (measured only with a cap and somewhere to say it) */
-	written() {
-		if (this.deps.catalog.config.storage.maxSizeBytes > 0 && this.emitter.flow !== null) this.space.poke()
+	/** the store measured its usage (after a write, a refused ingest, a purge): is it nearly full? (only with a cap and somewhere to say it) */
+	measured(u: StoreUsage) {
+		if (this.deps.catalog.config.storage.maxSizeBytes > 0 && this.emitter.flow !== null) this.space.poke(u)
 	}
 
 	/** waits for events under way; the store must still be open */
