@@ -127,7 +127,8 @@ export async function startGateway(configPath: string, opts: RuntimeOptions = {}
 		onHealth: (flow, endpoint, before, after, r) => signals.health(flow, endpoint, before, after, r),
 		onExhausted: (flow, endpoint) => signals.jobExhausted(flow, endpoint),
 	})
-	store.onCommitted((events) => { metrics.eventsCommitted(events); logAccepted(log, events); signals.written() })
+	store.onCommitted((events) => { metrics.eventsCommitted(events); logAccepted(log, events) })
+	store.onUsage?.((u) => signals.measured(u))
 	let stopping = false
 
 	const refusal = () => stopping ? 'hookgate is shutting down' : store.refusal()

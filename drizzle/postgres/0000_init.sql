@@ -85,6 +85,15 @@ CREATE TABLE "heartbeat" (
 	"at" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "job_counts" (
+	"flow" text NOT NULL,
+	"endpoint" text NOT NULL,
+	"status" text NOT NULL,
+	"slot" integer NOT NULL,
+	"count" bigint NOT NULL,
+	CONSTRAINT "job_counts_flow_endpoint_status_slot_pk" PRIMARY KEY("flow","endpoint","status","slot")
+);
+--> statement-breakpoint
 CREATE TABLE "op_marks" (
 	"key" text PRIMARY KEY NOT NULL,
 	"at" bigint NOT NULL

@@ -80,6 +80,20 @@ export const attempts = pgTable('attempts', {
 	errorMessage: text('error_message'),
 }, (t) => [index('attempts_delivery').on(t.deliveryPk, t.n)])
 
+// Jobs per endpoint and status, test jobs included, kept by the statement
+// triggers job-counts.ts installs. Unlike SQLite's twin each row also has a
+// `slot`, the backend (pg_backend_pid) whose writes it sums: concurrent
+// transactions never update one row, so the counts add no lock waits or
+// deadlocks to ingest and delivery across instances. A count is the sum over
+// slots; slot 0 holds what a compaction folded in.
+export const jobCounts = pgTable('job_counts', {
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	status: text('status').notNull(),
+	slot: integer('slot').notNull(),
+	count: bigint('count', { mode: 'number' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.endpoint, t.status, t.slot] })])
+
 export const endpoints = pgTable('endpoints', {
 	flow: text('flow').notNull(),
 	id: text('id').notNull(),

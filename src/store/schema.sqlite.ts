@@ -73,6 +73,16 @@ export const backlog = sqliteTable('backlog', {
 	pending: integer('pending').notNull(),
 }, (t) => [primaryKey({ columns: [t.flow, t.endpoint] })])
 
+// Jobs per endpoint and status, test jobs included, kept by triggers on
+// deliveries like the backlog, so the admin flows list and the viewer's
+// endpoints page read a row per group instead of counting every job.
+export const jobCounts = sqliteTable('job_counts', {
+	flow: text('flow').notNull(),
+	endpoint: text('endpoint').notNull(),
+	status: text('status').notNull(),
+	count: integer('count').notNull(),
+}, (t) => [primaryKey({ columns: [t.flow, t.endpoint, t.status] })])
+
 export const attempts = sqliteTable('attempts', {
 	pk: integer('pk').primaryKey({ autoIncrement: true }),
 	deliveryPk: integer('delivery_pk').notNull().references(() => deliveries.pk),

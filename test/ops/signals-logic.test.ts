@@ -74,6 +74,12 @@ test('the report keeps the top five error classes and is null on a quiet day', (
 	expect([r.since, r.until]).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-02T00:00:00.000Z'])
 })
 
-test('store.nearly_full levels', () => {
-	expect([0.5, 0.79, 0.8, 0.94, 0.95, 1].map(levelOf)).toEqual([0, 0, 0.8, 0.8, 0.95, 0.95])
+test('store.nearly_full levels: 80 from 80%, 95 at the ingest limit or 95%, held until back under 80%', () => {
+	const below = (ratio: number) => ({ ratio, atIngestLimit: false })
+	expect([0.5, 0.79, 0.8, 0.94, 0.95, 1].map((r) => levelOf(0, below(r)))).toEqual([0, 0, 80, 80, 95, 95])
+	// ingest refused for the cap just short of 95%
+	expect(levelOf(80, { ratio: 0.947, atIngestLimit: true })).toBe(95)
+	// a purge that frees a little does not re-arm 95; one under 80% re-arms both
+	expect([0.94, 0.85, 0.8, 0.79].map((r) => levelOf(95, below(r)))).toEqual([95, 95, 95, 0])
+	expect(levelOf(0, below(0.85))).toBe(80)
 })

@@ -11,7 +11,7 @@ import { OpsEmitter, type OpsEventType } from './emit'
 import { ExhaustedCoalescer } from './exhausted'
 import { reportTask, runReport, type ReportDeps } from './report'
 import { SpaceWatch } from './space'
-import type { SignalStore, SpaceUsage } from './store'
+import type { SignalStore, SpaceUsage, StoreUsage } from './store'
 import { transitions, type Signal } from './transitions'
 
 export interface SignalsDeps {
@@ -39,7 +39,7 @@ export class OperationalSignals implements EndpointSignals {
 		this.emitter = new OpsEmitter(deps)
 		const emit = (type: OpsEventType, data: Record<string, unknown>) => this.emitter.emit(type, data)
 		this.exhausted = new ExhaustedCoalescer({ store: deps.store, now: deps.now, emit, log: deps.log, intervalMs: deps.coalesceMs ?? 60_000 })
-		this.space = new SpaceWatch({ store: deps.store, emit })
+		this.space = new SpaceWatch({ store: deps.store, emit, track: (p) => this.track(p) })
 	}
 
 	private reportDeps(): ReportDeps {
@@ -124,9 +124,9 @@ export class OperationalSignals implements EndpointSignals {
 		this.track(this.emitter.emit('config.reload_refused', { errors }))
 	}
 
-	/** after ingest commits: is the store nearly full? (measured only with a cap and somewhere to say it) */
-	written() {
-		if (this.deps.catalog.config.storage.maxSizeBytes > 0 && this.emitter.flow !== null) this.space.poke()
+	/** the store measured its usage (after a write, a refused ingest, a purge): is it nearly full? (only with a cap and somewhere to say it) */
+	measured(u: StoreUsage) {
+		if (this.deps.catalog.config.storage.maxSizeBytes > 0 && this.emitter.flow !== null) this.space.poke(u)
 	}
 
 	/** waits for events under way; the store must still be open */

@@ -16,8 +16,19 @@ export interface SignalStore extends Marks {
 	undelivered(since: number, until: number, pendingBefore: number): Promise<UndeliveredRow[]>
 }
 
-/** A store that caps its own size (storage.maxSize) says how much of it is used; others have no such method. */
+/** How much of storage.maxSize a store uses. */
+export interface StoreUsage {
+	usedBytes: number
+	/** 0: no cap */
+	maxBytes: number
+	ratio: number
+	/** ingest is refused for the cap: the store is past its ingest limit (95%), or a request was refused for crossing it and no space was freed since */
+	atIngestLimit: boolean
+}
+
+/** A store that caps its own size (storage.maxSize) says how much of it is used; others have no such methods. */
 export interface SpaceUsage {
-	/** maxBytes 0: no cap */
-	usage?(): { usedBytes: number; maxBytes: number; ratio: number }
+	usage?(): StoreUsage
+	/** called with usage?() after every write while capped (from inside the write path: must be quick and not throw) */
+	onUsage?(listener: (u: StoreUsage) => void): void
 }

@@ -87,13 +87,6 @@ export async function replayJobsChunk(sql: Q, f: BulkReplayFilter, afterPk: numb
 	return { replayed: rows.length, next }
 }
 
-export async function jobCounts(sql: Q, flow: string | null): Promise<Array<{ flow: string; endpoint: string; status: DeliveryStatus; count: number }>> {
-	const rows = flow === null
-		? await sql`SELECT flow, endpoint, status, COUNT(*) AS count FROM deliveries GROUP BY flow, endpoint, status`
-		: await sql`SELECT flow, endpoint, status, COUNT(*) AS count FROM deliveries WHERE flow = ${flow} GROUP BY flow, endpoint, status`
-	return [...rows].map((r) => ({ flow: r.flow, endpoint: r.endpoint, status: r.status, count: num(r.count) }))
-}
-
 export async function listEvents(sql: Q, f: EventFilter, page: Page): Promise<Stored[]> {
 	const p = new Params()
 	const terms: string[] = []

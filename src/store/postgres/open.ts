@@ -4,6 +4,7 @@ import { drizzle, type BunSQLDatabase } from 'drizzle-orm/bun-sql'
 import { migrate } from 'drizzle-orm/bun-sql/migrator'
 import { migrationsFolder } from '../open'
 import * as schema from '../schema.postgres'
+import { installJobCounts } from './job-counts'
 
 export type PgDb = BunSQLDatabase<typeof schema> & { $client: SQL }
 
@@ -30,6 +31,7 @@ export async function migratePostgres(client: SQL, db: PgDb) {
 		await conn`SELECT pg_advisory_lock(${MIGRATE_LOCK})`
 		try {
 			await migrate(db, { migrationsFolder: pgMigrationsFolder() })
+			await installJobCounts(client)
 		} finally {
 			await conn`SELECT pg_advisory_unlock(${MIGRATE_LOCK})`
 		}

@@ -11,6 +11,7 @@ import * as endpoints from './endpoints'
 import * as signals from './signals'
 import { groupsFor, MAX_GROUP, PgGroupCommit } from './group-commit'
 import { ingest } from './ingest'
+import { jobCounts } from './job-counts'
 import { openPostgres, type PgDb, type PgOpenOptions } from './open'
 import * as portalKeys from './portal-keys'
 import { claimWithin } from './shared-limits'
@@ -117,7 +118,7 @@ export class PostgresStore implements Store {
 	cancelJob(id: string, now: number) { return admin.cancelJob(this.sql, id, now) }
 	lastJobPk() { return admin.lastJobPk(this.sql) }
 	replayJobsChunk(filter: BulkReplayFilter, afterPk: number, limit: number, now: number) { return admin.replayJobsChunk(this.sql, filter, afterPk, limit, now) }
-	jobCounts(flow: string | null) { return admin.jobCounts(this.sql, flow) }
+	jobCounts(flow: string | null) { return jobCounts(this.sql, flow) }
 	listEvents(filter: EventFilter, page: Page) { return admin.listEvents(this.sql, filter, page) }
 	findEvents(id: string, flow: string | null) { return admin.findEvents(this.sql, id, flow) }
 	insertTestJob(input: TestJobInput) { return admin.insertTestJob(this.sql, input, this.instanceId) }

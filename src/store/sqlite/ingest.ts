@@ -55,7 +55,10 @@ export class IngestWrites {
 				throw err
 			}
 		}
-		if (capped && this.space!.overIngestLimit()) return { ok: false, code: 'store_full' }
+		if (capped && this.space!.overIngestLimit()) {
+			this.space!.refused()
+			return { ok: false, code: 'store_full' }
+		}
 		this.client.exec('SAVEPOINT req')
 		try {
 			const events = p.items.map((item, index) => this.applyItem(p.flow, item, index, p.now))
@@ -67,6 +70,7 @@ export class IngestWrites {
 			if (err instanceof Rollback) {
 				this.client.exec('ROLLBACK TO req')
 				this.client.exec('RELEASE req')
+				if (err.outcome.ok === false && err.outcome.code === 'store_full') this.space!.refused()
 				return err.outcome
 			}
 			// the write queue rolls the whole group back; SQLite may already have (a full disk)

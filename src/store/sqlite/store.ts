@@ -2,6 +2,7 @@ import type { Database, Statement } from 'bun:sqlite'
 import { statSync } from 'node:fs'
 import type { EndpointConfig } from '../../domain'
 import { applySizeCap, isDamage, openSqlite, pageSize, type Db, type OpenOptions } from '../open'
+import type { StoreUsage } from '../../ops/signals/store'
 import type { Store } from '../store'
 import type { EventCursor } from '../records'
 import { STORE_FULL, type Completion, type CreateSessionOutcome, type IngestedEvent, type IngestItem } from '../types'
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
 	private ops: OpsQueries
 	private housekeeping: SqliteHousekeeping
 	private listeners: Array<(events: IngestedEvent[]) => void> = []
+	private usageListeners: Array<(u: StoreUsage) => void> = []
 	private space: SpaceMeter
 	private heartbeat: Statement
 	/** set once a statement met damaged pages: the database needs a restore */
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
 		this.diskFull = new DiskFull(this.client.filename)
 		this.writes.guard = () => this.files.problem()
 		this.space = new SpaceMeter(this.client, opts.maxSizeBytes, pageSize(this.client))
+		this.space.onMeasured = (u) => { for (const l of this.usageListeners) l(u) }
 		this.writes.onFlush = (err) => {
 			if (err) { this.noteError(err); this.diskFull.note(err) }
 			if (this.space.capped) this.space.refresh()
@@ -127,11 +130,11 @@ export class SqliteStore implements Store {
 	reclaimExpired(now: number) { return this.writes.run(() => this.dispatch.reclaimExpired(now)) }
 
 	async endpointStates() { return endpoints.allStates(this.client) }
-	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { this.checkFiles(); endpoints.saveState(this.client, s) }
+	async saveEndpointState(s: Parameters<typeof endpoints.saveState>[1]) { this.checkFiles(); this.measured(() => endpoints.saveState(this.client, s)) }
 	async apiEndpoints() { return endpoints.apiEndpoints(this.client) }
 	async saveApiEndpoint(flow: string, e: EndpointConfig, now: number) { this.checkFiles(); endpoints.saveApiEndpoint(this.client, flow, e, now) }
 	async deleteApiEndpoint(flow: string, id: string, now: number) { this.checkFiles(); return endpoints.deleteApiEndpoint(this.client, flow, id, now) }
-	async changeEndpointState(flow: string, endpoint: string, change: Parameters<typeof signals.changeState>[3]) { this.checkFiles(); return signals.changeState(this.client, flow, endpoint, change) }
+	async changeEndpointState(flow: string, endpoint: string, change: Parameters<typeof signals.changeState>[3]) { this.checkFiles(); return this.measured(() => signals.changeState(this.client, flow, endpoint, change)) }
 	async mark(key: string) { return this.read(() => signals.mark(this.client, key)) }
 	async moveMark(key: string, expected: number | null, next: number) { this.checkFiles(); return signals.moveMark(this.client, key, expected, next) }
 	async failedJobs(flow: string, endpoint: string, after: number, upTo: number, limit: number) { return this.read(() => signals.failedJobs(this.client, flow, endpoint, after, upTo, limit)) }
@@ -160,6 +163,7 @@ export class SqliteStore implements Store {
 	}
 
 	usage() { return this.space.usage() }
+	onUsage(listener: (u: StoreUsage) => void) { this.usageListeners.push(listener) }
 
 	/** storage.maxSize changed by a reload: the hard stop and the ingest limit follow */
 	setMaxSize(bytes: number) {

@@ -9,6 +9,7 @@ import { healthTests } from './health'
 import { housekeepingTests } from './housekeeping'
 import type { Harness, NewHarness } from './harness'
 import { ingestTests } from './ingest'
+import { jobCountTests } from './job-counts'
 import { portalTests } from './portal'
 import { queueTests } from './queue'
 import { registryTests } from './registry'
@@ -25,6 +26,7 @@ export function runConformance(driver: string, newHarness: NewHarness) {
 		queueTests(harness)
 		registryTests(harness)
 		adminTests(harness)
+		jobCountTests(harness)
 		portalTests(harness)
 		healthTests(harness)
 		svixTests(harness)

@@ -21,7 +21,7 @@ test('instances starting together on an empty database migrate it once, in turn'
 	const [{ n }] = await stores[0].sql`SELECT COUNT(*)::int AS n FROM drizzle.__drizzle_migrations`
 	expect(n).toBe(files.length)
 	const tables = await stores[0].sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`
-	expect([...tables].map((t) => t.table_name)).toEqual(['attempts', 'deliveries', 'endpoint_state', 'endpoint_tokens', 'endpoints', 'events', 'heartbeat', 'op_marks', 'portal_keys', 'sessions', 'svix_apps', 'svix_event_types', 'svix_idempotency', 'svix_manual_tries', 'svix_messages', 'svix_tasks'])
+	expect([...tables].map((t) => t.table_name)).toEqual(['attempts', 'deliveries', 'endpoint_state', 'endpoint_tokens', 'endpoints', 'events', 'heartbeat', 'job_counts', 'op_marks', 'portal_keys', 'sessions', 'svix_apps', 'svix_event_types', 'svix_idempotency', 'svix_manual_tries', 'svix_messages', 'svix_tasks'])
 })
 
 test('a claim writes owner and lease end in the row; finishing clears the owner', async () => {
