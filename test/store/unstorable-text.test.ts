@@ -141,6 +141,17 @@ const cases: Case[] = [
 	// admin API
 	...[NUL, LINE, LONE].map((url) => refused(`admin: endpoint url ${JSON.stringify(url)}`, 422, 'invalid_request', 'url',
 		(w) => call(w.gw, 'POST', '/admin/v1/flows/shop/endpoints', { url: `http://127.0.0.1:9/${url}` }))),
+	{
+		name: 'admin: an endpoint changed to a url with a NUL is refused and kept as it was', status: 201,
+		send: (w) => call(w.gw, 'POST', '/admin/v1/flows/shop/endpoints', { id: unique('patched'), url: 'http://127.0.0.1:9/x' }),
+		roundTrip: async (w, body) => {
+			const one = `/admin/v1/flows/shop/endpoints/${body.id}`
+			const r = await call(w.gw, 'PATCH', one, { url: `http://127.0.0.1:9/${NUL}` })
+			expect([r.status, errorOf(await r.json())]).toEqual([422, { code: 'invalid_request', path: 'url' }])
+			expect((await read(w, one)).url).toBe('http://127.0.0.1:9/x')
+			expect((await call(w.gw, 'DELETE', one)).status).toBe(200)
+		},
+	},
 	refused('admin: endpoint id with a NUL', 422, 'invalid_request', 'id', (w) => call(w.gw, 'POST', '/admin/v1/flows/shop/endpoints', { id: NUL, url: 'http://127.0.0.1:9/x' })),
 	refused('admin: endpoint header value with a NUL', 422, 'invalid_request', 'headers.x-a',
 		(w) => call(w.gw, 'POST', '/admin/v1/flows/shop/endpoints', { url: 'http://127.0.0.1:9/x', headers: { 'x-a': NUL } })),
@@ -207,6 +218,7 @@ const cases: Case[] = [
 	...[NUL, LONE].map((name) => refused(`svix: application name ${JSON.stringify(name)}`, 422, 'validation', 'body.name',
 		(w) => call(w.gw, 'POST', '/api/v1/app', { name }))),
 	refused('svix: application name with a NUL on update', 422, 'validation', 'body.name', (w) => call(w.gw, 'PUT', `/api/v1/app/${w.app}`, { name: NUL })),
+	refused('svix: application name with a NUL on patch', 422, 'validation', 'body.name', (w) => call(w.gw, 'PATCH', `/api/v1/app/${w.app}`, { name: NUL })),
 	refused('svix: application uid with a NUL', 422, 'validation', 'body.uid', (w) => call(w.gw, 'POST', '/api/v1/app', { name: 'x', uid: NUL })),
 	{
 		name: 'svix: an application keeps control characters in its name and odd metadata values', status: 201,
@@ -240,6 +252,17 @@ const cases: Case[] = [
 		(w) => call(w.gw, 'POST', '/api/v1/event-type', { name: unique('t'), description }))),
 	refused('svix: event type groupName with a NUL', 422, 'validation', 'body.groupName',
 		(w) => call(w.gw, 'POST', '/api/v1/event-type', { name: unique('t'), description: 'd', groupName: NUL })),
+	{
+		name: 'svix: an event type patched or put with a NUL in its description is refused and kept as it was', status: 201,
+		send: (w) => call(w.gw, 'POST', '/api/v1/event-type', { name: unique('kept'), description: 'before' }),
+		roundTrip: async (w, body) => {
+			for (const method of ['PATCH', 'PUT']) {
+				const r = await call(w.gw, method, `/api/v1/event-type/${body.name}`, { description: NUL })
+				expect([r.status, errorOf(await r.json())]).toEqual([422, { code: 'validation', path: 'body.description' }])
+			}
+			expect((await read(w, `/api/v1/event-type/${body.name}`)).description).toBe('before')
+		},
+	},
 	refused('svix: event type name with a NUL', 422, 'validation', 'body.name', (w) => call(w.gw, 'POST', '/api/v1/event-type', { name: NUL, description: 'd' })),
 	refused('svix: an event type named with %00 in the path', 404, 'not_found', undefined, (w) => call(w.gw, 'PUT', '/api/v1/event-type/a%00b', { description: 'd' })),
 	{
