@@ -16,10 +16,12 @@
 // where an admin token would get 404, 409 or 422. A route that declares nothing
 // refuses portal tokens (the plugin's before-handle hook).
 import { Elysia } from 'elysia'
-import { HttpError } from '../errors'
+import { HttpError, notFound } from '../errors'
+import { nulInUrl } from '../text'
 import { authenticate, bodyProblem, type Principal } from './auth'
 import type { AdminDeps } from './deps'
 import type { Capability } from './portal/token'
+import { invalidRequest } from './validate'
 
 export type FlowFrom = 'path' | 'query' | 'body' | 'job'
 export type Access = { kind: 'admin' } | { kind: 'any' } | { kind: 'grant'; need: Capability; flow: FlowFrom }
@@ -79,6 +81,17 @@ export async function authorize(deps: AdminDeps, who: Principal & { kind: 'porta
 }
 
 /**
+ * A NUL in the path or query fails any PostgreSQL statement it reaches, and no
+ * row of either store holds one: the path names nothing (404), the filter is
+ * refused (422), on both stores alike. Checked before anything is looked up.
+ */
+function refuseNul(request: Request) {
+	const at = nulInUrl(new URL(request.url))
+	if (at?.in === 'path') throw notFound()
+	if (at?.in === 'query') throw invalidRequest([{ path: [at.name], message: 'must not hold a NUL character' }])
+}
+
+/**
  * The base of every admin plugin: authenticates each request (401), gives routes
  * the `access` option, and refuses portal tokens on routes that declare none.
  */
@@ -89,6 +102,7 @@ export function adminPlugin<const Prefix extends string = ''>(deps: AdminDeps, n
 				async transform(ctx: unknown) {
 					const c = ctx as RouteContext
 					const who = await authenticate(deps, c.request)
+					refuseNul(c.request)
 					if (who.kind === 'portal') await authorize(deps, who, rule, c)
 					const problem = bodyProblem(c.request)
 					if (problem) throw problem
@@ -98,6 +112,7 @@ export function adminPlugin<const Prefix extends string = ''>(deps: AdminDeps, n
 		})
 		.onTransform(async function adminGuard({ request }) {
 			const who = await authenticate(deps, request)
+			refuseNul(request)
 			// admin tokens: the body's problem now; portal tokens: after the route's check
 			if (who.kind === 'admin') {
 				const problem = bodyProblem(request)

@@ -8,6 +8,7 @@
 
 import { z } from 'zod'
 import { BUILTIN_ENVELOPES } from '../domain'
+import { storable } from '../text'
 import {
 	cidr, cronExpression, duration, durationText, idSchema, listen, nonEmpty, positiveDuration,
 	positiveDurationText, positiveInt, size,
@@ -32,9 +33,11 @@ export const headerValueSchema = z.union(
 
 export const endpointInputSchema = z.strictObject({
 	id: idSchema.optional(),
-	url: z.string(),
+	// an attempt records the URL as text; the URL parser would drop a tab or line break unseen
+	url: z.string().check(storable('line')),
 	// null: "not set", so an endpoint as the API shows it can be sent back as is
-	events: z.array(nonEmpty).nullish(),
+	// filters name event types, which are one printable line
+	events: z.array(nonEmpty.check(storable('line'))).nullish(),
 	signing: z
 		.strictObject({
 			...signingFields,

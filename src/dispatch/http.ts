@@ -184,7 +184,9 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number
 		if (!finished) await reader.cancel().catch(() => {})
 	}
 	const bytes = kept.length === 1 ? kept[0] : Buffer.concat(kept, size)
-	return { text: new TextDecoder().decode(bytes), truncated }
+	// Bytes that are not text show as U+FFFD, a NUL among them: PostgreSQL
+	// cannot keep a NUL in text, and the attempt must record alike on both stores.
+	return { text: new TextDecoder().decode(bytes).replaceAll('\u0000', '\ufffd'), truncated }
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { storable, textProblem } from '../text'
 
 export const ID_PATTERN = /^[A-Za-z0-9_:.-]{1,128}$/
 
@@ -7,12 +8,8 @@ const id = z.string().regex(ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9
 // Dates are checked by parsing too: a well-formed but impossible date is refused.
 const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
 
-// A type goes into headers and into text columns: PostgreSQL refuses NUL and
-// both stores would keep a lone surrogate as something else than was sent.
-const CONTROL = /[\u0000-\u001f\u007f]/
-const eventType = z.string().min(1).max(256)
-	.refine((t) => !CONTROL.test(t), 'must not hold control characters')
-	.refine((t) => t.isWellFormed(), 'must not hold a lone surrogate')
+// A type goes into headers and into text columns: one printable line (src/text.ts).
+export const eventType = z.string().min(1).max(256).check(storable('line'))
 
 export const eventInput = z.strictObject({
 	id: id.optional(),
@@ -76,7 +73,7 @@ export function quickEvent(raw: unknown): EventInput | null {
 	if (!isObject(raw)) return null
 	for (const k in raw) if (!EVENT_KEYS.has(k)) return null
 	const { id, type, sessionId, occurredAt, success, data } = raw
-	if (typeof type !== 'string' || type.length < 1 || type.length > 256 || CONTROL.test(type) || !type.isWellFormed()) return null
+	if (typeof type !== 'string' || type.length < 1 || type.length > 256 || textProblem(type, 'line') !== null) return null
 	if (id !== undefined && (typeof id !== 'string' || !ID_PATTERN.test(id))) return null
 	if (sessionId !== undefined && sessionId !== null && (typeof sessionId !== 'string' || !ID_PATTERN.test(sessionId))) return null
 	if (occurredAt !== undefined && !isoDate.safeParse(occurredAt).success) return null

@@ -33,6 +33,10 @@ function sessionBody(raw: unknown, schema: z.ZodType) {
 	return out
 }
 
+// No session has another id: one that could not be stored (a NUL fails the
+// statement on PostgreSQL) is not looked up.
+const namesSession = (id: string) => m.ID_PATTERN.test(id)
+
 const knownFlow = (deps: IngestRouteDeps, flow: string) => (deps.tracing && deps.catalog.flow(flow) ? flow : null)
 
 // Session bodies are not events: their shape errors, too deep included, are 400 invalid_request.
@@ -97,7 +101,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 		})
 		.get('/v1/flows/:flow/sessions/:id', async ({ request, params }) => {
 			const view = authorizeFlow({ ...deps, refusal: () => null }, params.flow, request.headers.get('authorization'))
-			const s = await deps.store.getSession(view.flow.id, params.id)
+			const s = namesSession(params.id) ? await deps.store.getSession(view.flow.id, params.id) : null
 			if (!s) throw notFound('session')
 			return sessionOut(s)
 		}, {
@@ -109,6 +113,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
 		.patch('/v1/flows/:flow/sessions/:id', async ({ request, params }) => {
 			const { view, body } = await ingestBody(deps, request, params.flow, { ...SESSION_BODY, mediaTypes: ['application/merge-patch+json'] })
 			const input = sessionBody(body, m.sessionPatch) as { metadata: Record<string, unknown> }
+			if (!namesSession(params.id)) throw notFound('session')
 			const s = await storeWrite(() => deps.store.updateSession(view.flow.id, params.id, (old) => mergePatch(old, input.metadata), deps.now()))
 			if (!s) throw notFound('session')
 			return sessionOut(s)

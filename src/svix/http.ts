@@ -6,6 +6,7 @@ import { Elysia } from 'elysia'
 import type { z } from 'zod'
 import type { Catalog } from '../catalog'
 import { parseJsonBounded } from '../json'
+import { nulInUrl } from '../text'
 import { IDEMPOTENCY_TTL_MS, IdempotencyTaken, type SvixIdempotentAnswer } from '../store/svix-types'
 import { authFailed, fromZod, invalid, notFound, notImplemented, SvixError } from './errors'
 import type { SvixStore } from './store'
@@ -119,6 +120,10 @@ export async function handle(deps: SvixDeps, routes: Route[], request: Request):
 			if (UNOFFERED.some((r) => r.test(rest))) throw notImplemented()
 			throw found === 'method' ? new SvixError(405, 'method_not_allowed', 'Method not allowed') : notFound()
 		}
+		// no row holds a NUL, and PostgreSQL fails any statement given one: refused before any lookup
+		const nul = nulInUrl(url)
+		if (nul?.in === 'path') throw notFound()
+		if (nul?.in === 'query') throw invalid(['query', nul.name], 'must not hold a NUL character')
 		const key = request.headers.get('idempotency-key')
 		let idem: string | null = null
 		if (method === 'POST' && key) {

@@ -1,6 +1,7 @@
 // Request bodies of the Svix-compatible API (svix 2.5.0's models). Unknown
 // fields are dropped, as svix-server does; answers are built in services.
 import { z } from 'zod'
+import { storable } from '../text'
 
 const UID = /^[a-zA-Z0-9\-_.]+$/
 export const NAME = /^[a-zA-Z0-9\-_.]+$/
@@ -15,7 +16,7 @@ const throttleRate = z.number().int().min(1).max(65535)
 const channels = z.array(z.string().min(1).max(128).regex(CHANNEL, 'may hold letters, digits and -_.:+')).min(1).max(10)
 const eventTypes = z.array(z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .')).min(1)
 	.refine((a) => new Set(a).size === a.length, 'must not repeat a type')
-const url = z.string().max(65536).refine((u) => {
+const url = z.string().max(65536).check(storable('line')).refine((u) => {
 	try {
 		const p = new URL(u)
 		return p.protocol === 'http:' || p.protocol === 'https:'
@@ -24,8 +25,9 @@ const url = z.string().max(65536).refine((u) => {
 	}
 }, 'must be an http or https URL')
 
+// name, description and groupName are kept as text columns: src/text.ts
 export const applicationIn = z.object({
-	name: z.string().min(1),
+	name: z.string().min(1).check(storable()),
 	throttleRate: throttleRate.nullish(),
 	uid: uid('app_').nullish(),
 	metadata: metadata.optional(),
@@ -73,11 +75,11 @@ export const headersPatchIn = z.object({
 })
 
 const typeFields = {
-	description: z.string(),
+	description: z.string().check(storable()),
 	archived: z.boolean().optional(),
 	deprecated: z.boolean().optional(),
 	schemas: z.record(z.string(), z.unknown()).nullish(),
-	groupName: z.string().min(1).max(256).nullish(),
+	groupName: z.string().min(1).max(256).check(storable()).nullish(),
 	featureFlags: z.array(z.string().min(1).max(256)).min(1).nullish(),
 }
 export const eventTypeIn = z.object({ name: z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .'), ...typeFields })

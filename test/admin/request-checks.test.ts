@@ -91,6 +91,7 @@ test('a URL whose host a placeholder would choose is 422 invalid_request, howeve
 		const res = await f.admin.post(add, { url, signing: { scheme: 'none' } })
 		expectError(res, 422, 'invalid_request')
 		expect(res.body.error.path).toBe('url')
-		expect(res.body.error.message).toContain('path and query')
+		// a tab, which the URL parser drops unseen, is refused before the placeholder is looked at
+		expect(res.body.error.message).toContain(url.includes('\t') ? 'control characters' : 'path and query')
 	}
 })

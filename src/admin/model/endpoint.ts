@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { encodingSchema, endpointInputSchema, headerValueSchema, signingSchemeSchema } from '../../config/schema'
-import { ID_PATTERN } from '../../ingest/model'
+import { eventType, ID_PATTERN } from '../../ingest/model'
+import { storable } from '../../text'
 import { attemptError, isoTime } from './common'
 
 const headerOut = z.union([z.string(), z.object({ value: z.string(), sensitive: z.literal(true) })])
@@ -59,14 +60,14 @@ export const endpointDeleted = z.object({
 	cancelledJobs: z.number().int().describe('pending jobs cancelled with it'),
 })
 
-export const disableInput = z.strictObject({ reason: z.string().min(1).max(500).optional() })
+export const disableInput = z.strictObject({ reason: z.string().min(1).max(500).check(storable()).optional() })
 export const rotateInput = z.strictObject({
 	graceSeconds: z.number().int().min(0).max(7_776_000).optional().describe('how long the old secret keeps signing beside the new one (default 86400)'),
 })
 export const rotated = z.object({ secret: z.string(), previousValidUntil: isoTime.nullable() })
 
 export const testInput = z.strictObject({
-	type: z.string().min(1).max(256).optional(),
+	type: eventType.optional(),
 	data: z.record(z.string(), z.unknown()).optional(),
 	sessionId: z.string().regex(ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 _ : . -').nullable().optional(),
 }).describe('Optional: without it a valid sample of the flow\'s envelope is sent.')
