@@ -73,6 +73,8 @@ export async function pgPart(o: PgOptions): Promise<PartResult> {
 	const spec = (id: string): GatewaySpec => ({
 		flows: [{ id: 'shop', endpoints: ENDPOINTS.map((e) => ({ id: e, url: rx.url(`/${e}`) })) }],
 		postgres: url.toString(), instanceId: id, concurrency: 16, endpointConcurrency: 16, retrySchedule: ['200ms', '1s'],
+		// three instances and a restarted one beside its dying self stay well inside the server's 100 connections
+		poolSize: 8,
 	})
 	const gws: Array<Gateway | null> = [null, null, null]
 	// every process started, for the leases each logged as taken back
