@@ -11,6 +11,15 @@ const SECRET = /^(whsec_)?[A-Za-z0-9+/=]{32,100}$/
 
 export const uid = (prefix: string) => z.string().min(1).max(256).regex(UID, 'may hold letters, digits, -, _ and .')
 	.refine((s) => !s.startsWith(prefix), `must not start with ${prefix}`)
+/**
+ * A name taken from the path of a PUT that creates (an app's or endpoint's
+ * uid, an event type's name): held to the pattern the body's field has.
+ * Returns the message when it breaks it.
+ */
+export function pathNameProblem(value: string, prefix: string | null): string | null {
+	const r = (prefix ? uid(prefix) : z.string().min(1).max(256).regex(NAME, 'may hold letters, digits, -, _ and .')).safeParse(value)
+	return r.success ? null : r.error.issues[0].message
+}
 const metadata = z.record(z.string(), z.string())
 const throttleRate = z.number().int().min(1).max(65535)
 const channels = z.array(z.string().min(1).max(128).regex(CHANNEL, 'may hold letters, digits and -_.:+')).min(1).max(10)

@@ -57,6 +57,23 @@ describe('errors reach the SDK as ApiException with Svix bodies', () => {
 		expect(big.code).toBe(422)
 		expect(big.body.detail[0].loc).toEqual(['query', 'limit'])
 	})
+
+	test('a PUT that creates takes its uid or name from the path only when the body\'s pattern allows it', async () => {
+		const app = await h.svix.application.create({ name: 'path-names' })
+		const bad = [
+			[h.svix.application.upsert('shop a', { name: 'x' }), ['path', 'app_id']],
+			[h.svix.endpoint.upsert(app.id, 'ep one', { url: 'http://127.0.0.1:9/x' }), ['path', 'endpoint_id']],
+			[h.svix.eventType.upsert('invoice\tpaid', { description: 'd' }), ['path', 'event_type_name']],
+		] as const
+		for (const [call, loc] of bad) {
+			const e = await apiError(call)
+			expect(e.code).toBe(422)
+			expect(e.body.detail[0].loc).toEqual([...loc])
+		}
+		expect((await h.svix.application.list({ limit: 250 })).data.map((a) => a.uid)).not.toContain('shop a')
+		expect((await h.svix.endpoint.list(app.id)).data).toEqual([])
+		expect((await h.svix.eventType.list({ limit: 250 })).data.map((t) => t.name)).not.toContain('invoice\tpaid')
+	})
 })
 
 describe('applications', () => {

@@ -1,9 +1,9 @@
 // Applications: flows created through /api/v1, found by id or uid.
 import type { SvixAppRecord } from '../../store/svix-types'
-import { conflict, notFound } from '../errors'
+import { conflict, invalid, notFound } from '../errors'
 import type { Ctx } from '../http'
 import { newSvixId } from '../ids'
-import type { applicationIn, applicationPatch } from '../model'
+import { pathNameProblem, type applicationIn, type applicationPatch } from '../model'
 import type { z } from 'zod'
 
 export const iso = (ms: number) => new Date(ms).toISOString()
@@ -56,6 +56,8 @@ export async function upsertApp(ctx: Ctx, idOrUid: string, input: z.infer<typeof
 	}
 	// an unknown uid names the new application; an unknown id cannot be chosen
 	if (idOrUid.startsWith('app_')) throw notFound('Application not found')
+	const problem = pathNameProblem(idOrUid, 'app_')
+	if (problem) throw invalid(['path', 'app_id'], problem)
 	return saveApp(ctx, {
 		id: newSvixId('app'), uid: idOrUid, name: input.name, metadata: input.metadata ?? {}, throttleRate: input.throttleRate ?? null, createdAt: now, updatedAt: now,
 	}, 201)

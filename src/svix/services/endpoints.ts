@@ -6,7 +6,7 @@ import { generateSecret } from '../../signing/secret'
 import { conflict, invalid, notFound, SvixError } from '../errors'
 import type { Ctx } from '../http'
 import { newSvixId } from '../ids'
-import type { endpointIn, endpointPatch, endpointUpsertIn, rotateIn } from '../model'
+import { pathNameProblem, type endpointIn, type endpointPatch, type endpointUpsertIn, type rotateIn } from '../model'
 import { ownEndpoint } from '../flow'
 import { findApp, iso } from './apps'
 import { checkEndpointTypes } from './event-types'
@@ -113,6 +113,8 @@ export async function upsertEndpoint(ctx: Ctx, appIdOrUid: string, idOrUid: stri
 		return save(ctx, app.id, e, 200, endpointOut(ctx, app.id, e))
 	}
 	if (idOrUid.startsWith('ep_')) throw notFound('Endpoint not found')
+	const problem = pathNameProblem(idOrUid, 'ep_')
+	if (problem) throw invalid(['path', 'endpoint_id'], problem)
 	checkLimit(ctx, app.id)
 	uidFree(ctx, app.id, idOrUid, null)
 	const e = build(newSvixId('ep'), { ...input, uid: idOrUid }, generateSecret('standard-webhooks'), {}, now, now)

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { SvixEventTypeRecord } from '../../store/svix-types'
 import { invalid, notFound, SvixError } from '../errors'
 import type { Ctx } from '../http'
-import type { eventTypeIn, eventTypePatch, eventTypeUpsertIn } from '../model'
+import { pathNameProblem, type eventTypeIn, type eventTypePatch, type eventTypeUpsertIn } from '../model'
 import { iso } from './apps'
 
 export const eventTypeOut = (t: SvixEventTypeRecord, content: boolean) => ({
@@ -48,6 +48,8 @@ export async function createType(ctx: Ctx, input: z.infer<typeof eventTypeIn>) {
 
 export async function upsertType(ctx: Ctx, name: string, input: Fields) {
 	const existing = (await ctx.deps.store.svixEventTypes()).find((x) => x.name === name)
+	const problem = existing ? null : pathNameProblem(name, null)
+	if (problem) throw invalid(['path', 'event_type_name'], problem)
 	const now = ctx.deps.now()
 	return save(ctx, record(name, input, existing?.createdAt ?? now, now), existing ? 200 : 201)
 }
