@@ -5,10 +5,11 @@ import type { INGEST_ROUTES } from './attributes'
 import type { IngestSpan } from './tracing'
 
 export interface IngestTracing {
-	startIngest(headers: Headers, route: keyof typeof INGEST_ROUTES, path: string, flow: string | null): IngestSpan
+	/** `url`: the request's; only a span that records parses it */
+	startIngest(headers: Headers, route: keyof typeof INGEST_ROUTES, url: string, flow: string | null): IngestSpan
 }
 
-export async function traced<T>(
+export function traced<T>(
 	tracing: IngestTracing | null | undefined,
 	request: Request,
 	route: keyof typeof INGEST_ROUTES,
@@ -20,14 +21,16 @@ export async function traced<T>(
 	if (!tracing) return run(null)
 	let span: IngestSpan | null = null
 	try {
-		span = tracing.startIngest(request.headers, route, new URL(request.url).pathname, flow)
+		span = tracing.startIngest(request.headers, route, request.url, flow)
 	} catch {}
-	try {
-		const out = await run(span)
-		span?.end(typeof set.status === 'number' ? set.status : 200)
+	// a span that only carries a context has nothing to end: no promise of ours around the request
+	if (!span?.recording) return run(span)
+	const recording = span
+	return run(recording).then((out) => {
+		recording.end(typeof set.status === 'number' ? set.status : 200)
 		return out
-	} catch (err) {
-		span?.end(err instanceof HttpError ? err.status : 500)
+	}, (err: unknown) => {
+		recording.end(err instanceof HttpError ? err.status : 500)
 		throw err
-	}
+	})
 }

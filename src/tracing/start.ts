@@ -4,7 +4,7 @@
 import { VERSION, type Config } from '../domain'
 import type { Tracing, TracingOptions } from './tracing'
 
-export type TracingTuning = Pick<TracingOptions, 'maxQueueSize' | 'scheduledDelayMs' | 'exportTimeoutMs'>
+export type TracingTuning = Pick<TracingOptions, 'maxQueueSize' | 'scheduledDelayMs' | 'exportTimeoutMs' | 'backoffMs'>
 
 export interface TracingDeps {
 	propagate: () => boolean
