@@ -53,3 +53,29 @@ export function planClaims(cands: Candidate[], budget: number, now: number, maxS
 	}
 	return { claims, earliest, starved }
 }
+
+/** An endpoint whose claim came back short while jobs were due is held by others (shared caps, another instance's claim): look again this soon. */
+export const HELD_RETRY_MS = 100
+
+export interface ShortClaim {
+	/** the endpoint's hint: when it is due next (null: nothing pending) */
+	due: number | null
+	/** jobs were due but not given: other instances hold its shared slots or tokens */
+	heldBack: boolean
+}
+
+/**
+ * After a claim that did not fill up, from the endpoint's next due time read
+ * just after it. Due but not given: other instances hold the endpoint's shared
+ * slots or tokens (or just locked these rows); retrying at once would spin, so
+ * look again shortly (or when a try here is written).
+ */
+export function afterShortClaim(due: number | null, now: number): ShortClaim {
+	if (due !== null && due <= now) return { due: now + HELD_RETRY_MS, heldBack: true }
+	return { due, heldBack: false }
+}
+
+/** When the loop looks again: slots planned for an endpoint with less to do than its share go to the others at once. */
+export function nextLook(earliest: number, starved: boolean, unused: number, now: number): number {
+	return starved && unused > 0 ? now : earliest
+}

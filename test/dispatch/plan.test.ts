@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { planClaims, type Candidate } from '../../src/dispatch/plan'
+import { afterShortClaim, HELD_RETRY_MS, nextLook, planClaims, type Candidate } from '../../src/dispatch/plan'
 
 const NOW = 1_000_000
 const idle = (over: Partial<Candidate> = {}): Candidate => ({ cap: 64, held: 0, due: undefined, tokens: null, tokenWaitMs: 0, ...over })
@@ -41,5 +41,28 @@ describe('planning the claims of one pass', () => {
 
 	test('no budget, no claims', () => {
 		expect(plan([idle(), idle()], 0).claims).toEqual([])
+	})
+})
+
+describe('after a claim that came back short', () => {
+	test('jobs due but not given mean others hold the endpoint: held back, looked at again shortly', () => {
+		expect(afterShortClaim(NOW - 10, NOW)).toEqual({ due: NOW + HELD_RETRY_MS, heldBack: true })
+		expect(afterShortClaim(NOW, NOW)).toEqual({ due: NOW + HELD_RETRY_MS, heldBack: true })
+	})
+
+	test('a next job due later, or none, is the hint as read and nothing is held back', () => {
+		expect(afterShortClaim(NOW + 5_000, NOW)).toEqual({ due: NOW + 5_000, heldBack: false })
+		expect(afterShortClaim(null, NOW)).toEqual({ due: null, heldBack: false })
+	})
+})
+
+describe('when the loop looks again', () => {
+	test('a starved pass that left planned slots unused looks again at once', () => {
+		expect(nextLook(NOW + 400, true, 3, NOW)).toBe(NOW)
+	})
+
+	test('otherwise at the earliest time it found', () => {
+		expect(nextLook(NOW + 400, true, 0, NOW)).toBe(NOW + 400)
+		expect(nextLook(NOW + 400, false, 3, NOW)).toBe(NOW + 400)
 	})
 })
