@@ -33,8 +33,11 @@ export const headerValueSchema = z.union(
 
 export const endpointInputSchema = z.strictObject({
 	id: idSchema.optional(),
-	// an attempt records the URL as text; the URL parser would drop a tab or line break unseen
-	url: z.string().check(storable('line')),
+	// An attempt records the URL as text; the URL parser would drop a tab or
+	// line break inside it unseen, so those are refused. Around it they are
+	// trimmed, as the URL parser does: a URL from a secret file or a block
+	// scalar often ends in a newline.
+	url: z.string().trim().check(storable('line')),
 	// null: "not set", so an endpoint as the API shows it can be sent back as is
 	// filters name event types, which are one printable line
 	events: z.array(nonEmpty.check(storable('line'))).nullish(),

@@ -71,6 +71,22 @@ describe('expansion in a config file', () => {
 		expect(JSON.stringify(r)).not.toContain('super-secret-value')
 	})
 
+	test('an endpoint URL from a variable ending in a newline loads trimmed; one with a line break inside is refused', () => {
+		const text = `flows:
+  - id: main
+    ingestTokens: [t]
+    endpoints:
+      - id: ep
+        url: "\${URL}"
+        signing: { scheme: none }
+`
+		const r = loadConfigText(text, 'c.yaml', { URL: 'https://example.com/hook\n' })
+		if (!('config' in r)) throw new Error(r.errors.join('\n'))
+		expect(r.config.flows[0].endpoints[0].url).toBe('https://example.com/hook')
+		const inside = loadConfigText(text, 'c.yaml', { URL: 'https://example.com/ho\nok' })
+		expect(inside).toEqual({ errors: ['c.yaml:6:14 flows[0].endpoints[0].url: must not hold control characters'] })
+	})
+
 	test('keys are not expanded, and $${ stays literal', () => {
 		const text = `flows:
   - id: main
