@@ -94,7 +94,8 @@ const storage = z
 		sqlite: nonEmpty.optional(),
 		synchronous: z.enum(['full', 'normal']).optional(),
 		maxSize: size.prefault(0),
-		postgres: z.strictObject({ url: nonEmpty, poolSize: positiveInt.default(10) }).optional(),
+		// at start one connection holds the migration lock while another migrates
+		postgres: z.strictObject({ url: nonEmpty, poolSize: z.number().int('must be a whole number').min(2, 'must be at least 2').default(10) }).optional(),
 	})
 	.superRefine((s, ctx) => {
 		if (!s.postgres) return

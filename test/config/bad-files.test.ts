@@ -110,6 +110,7 @@ const cases: Array<[string, string, string, Record<string, string>?]> = [
 	['YAML syntax error', 'flows:\n  - id: main\n    ingestTokens: [t1\n', 'c.yaml:4:1: Flow sequence in block collection must be sufficiently indented and end with a ]'],
 	['missing url: at the list item', flow().replace('        url: https://example.com/hook\n', ''), 'c.yaml:5:9 flows[0].endpoints[0].url: required'],
 	['key with no value: at the key', flow().replace('url: https://example.com/hook', 'url:'), 'c.yaml:6:9 flows[0].endpoints[0].url: expected a string, got nothing'],
+	['a PostgreSQL pool of one connection (start-up needs two)', `storage:\n  postgres: { url: "postgres://db/h", poolSize: 1 }\n${flow()}`, 'c.yaml:2:49 storage.postgres.poolSize: must be at least 2'],
 	['missing value in a named map: at its key', `storage:\n  postgres: { poolSize: 3 }\n${flow()}`, 'c.yaml:2:3 storage.postgres.url: required'],
 	['postgres beside sqlite', `storage:\n  sqlite: ./x.db\n  postgres: { url: pg }\n${flow()}`, 'c.yaml:2:11 storage.sqlite: not used with storage.postgres'],
 	['missing secret', flow().replace(`        signing: { secret: ${WHSEC} }\n`, ''), 'c.yaml:5:9 flows[0].endpoints[0].signing.secret: required for scheme standard-webhooks'],

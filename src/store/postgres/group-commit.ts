@@ -165,10 +165,15 @@ async function runIsolated(tx: TransactionSQL, group: Op[], outcomes: Outcome[])
 
 /**
  * Indexes of the group in waves: an operation goes one wave after the last
- * earlier one it shares a key with. Within a wave, by key: every group takes
- * the keys of its one-event requests in the same order, so two groups (here
- * or at another instance) that insert the same ids wait for each other but
- * never deadlock. A later wave only meets keys its group already holds.
+ * earlier one it shares a key with. Within a wave, by key: groups start the
+ * inserts of their one-event requests in the same order, so two groups (here
+ * or at another instance) sending the same ids mostly wait for each other
+ * instead of deadlocking. Not always: a request with a session reads it
+ * before its insert, so one without a session can go ahead of it on the
+ * connection, and a batch inserts in its own order (its events are stored in
+ * the order sent). A deadlock costs PostgreSQL's deadlock_timeout (1 s by
+ * default) and runs the losing group again; after GROUP_RETRIES its requests
+ * are answered 503 and the producers send them again.
  */
 export function waves(group: Array<{ keys: string[] }>): number[][] {
 	const waveOf = new Map<string, number>()
